@@ -1,0 +1,1 @@
+"""Pure data code: seed parsing, the archive and its queries. Never imports Qt."""

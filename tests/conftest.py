@@ -1,0 +1,34 @@
+"""Shared fixtures. Qt runs offscreen: the platform is set before anything imports Qt."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = ROOT / "seeds"
+TEST_SEEDS_DIR = Path(__file__).resolve().parent / "data" / "seeds"
+CORPUS_DIR = ROOT.parent / "shared" / "corpus" / "real"
+SEED_FILE = next(iter(sorted(SEEDS_DIR.glob("*.txt"))))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "qtbot" in fixtures or "qapp" in fixtures:
+            item.add_marker(pytest.mark.gui)
+        if "packaging" in Path(str(item.fspath)).parts:
+            item.add_marker(pytest.mark.packaging)
+
+
+@pytest.fixture(autouse=True)
+def user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the per-user data folder at a temporary folder: no test touches the real profile."""
+    data = tmp_path_factory.mktemp("userdata")
+    monkeypatch.setenv("BROADSHEET_DATA_DIR", str(data))
+    return data
