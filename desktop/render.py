@@ -1,0 +1,300 @@
+"""The one renderer: an archived article as HTML in Qt's rich-text subset, for reader and PDF.
+
+No Qt imports: the CLI and tests use this without PySide6. Every string that comes from a seed
+goes through ``html.escape(..., quote=True)``; markup comes only from this module's own
+constants. Highlighting splits the *raw* text at matches and escapes each piece on its own, so
+a search term can never create or break markup. Images are referenced only as
+``archive:image/<id>``; ``textdoc.build_document`` registers them, nothing else is loaded.
+
+Must not: import Qt, read files, or emit a URL other than ``broadsheet:`` links and
+``archive:image/`` sources.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from desktop.data.article import (
+    ArchivedArticle,
+    Article,
+    Block,
+    Embed,
+    Furniture,
+    Gallery,
+    GalleryItem,
+    Paragraph,
+)
+
+Theme = Literal["light", "dark", "print"]
+
+#: Serif body faces, first found wins: Georgia (Windows, macOS), DejaVu Serif (Linux),
+#: Times New Roman as a last named resort. ``textdoc`` sets the same list as the default font.
+BODY_FONT_FAMILIES: tuple[str, ...] = ("Georgia", "DejaVu Serif", "Times New Roman", "serif")
+#: Sans faces for the meta line, captions' numbers and page furniture.
+UI_FONT_FAMILIES: tuple[str, ...] = ("Segoe UI", "Helvetica Neue", "DejaVu Sans", "Arial",
+                                     "sans-serif")
+#: Body text size in points (the reader scales it with zoom; the PDF uses it as is).
+BODY_POINT_SIZE = 11.5
+#: A comfortable measure: the reader keeps its text column about this many ems wide
+#: (roughly 65-75 characters of the body face per line).
+READING_WIDTH_EM = 34
+#: Line spacing of body text, in percent of the font's line height.
+LINE_HEIGHT_PERCENT = 150
+
+#: Where the reader handles the source link (after the user confirms leaving offline reading).
+SOURCE_LINK = "broadsheet:source"
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The colours of one theme (``#RRGGBB``)."""
+
+    text: str
+    background: str
+    muted: str
+    link: str
+    rule: str
+    box: str
+    highlight: str
+    highlight_text: str
+
+
+PALETTES: dict[str, Palette] = {
+    "light": Palette(text="#1d1d1b", background="#fbfaf6", muted="#6b6862", link="#1f4e8c",
+                     rule="#d9d5cc", box="#f1eee6", highlight="#ffe58a",
+                     highlight_text="#1d1d1b"),
+    "dark": Palette(text="#e4e0d8", background="#1b1c1e", muted="#9c978e", link="#8fb6ea",
+                    rule="#3a3b3e", box="#26272a", highlight="#7a6120",
+                    highlight_text="#fff6dc"),
+    "print": Palette(text="#000000", background="#ffffff", muted="#444444", link="#000000",
+                     rule="#999999", box="#f2f2f2", highlight="#e6e6e6",
+                     highlight_text="#000000"),
+}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render: colour theme, whether page furniture shows, which words to highlight."""
+
+    theme: Theme = "light"
+    show_furniture: bool = False
+    highlight_terms: tuple[str, ...] = ()
+
+
+def esc(text: str) -> str:
+    """Seed text as HTML text: the only way seed strings enter the output."""
+    return html.escape(text, quote=True)
+
+
+def _stylesheet(p: Palette) -> str:
+    body_faces = ", ".join(_css_family(f) for f in BODY_FONT_FAMILIES)
+    ui_faces = ", ".join(_css_family(f) for f in UI_FONT_FAMILIES)
+    return (
+        f"body {{ color: {p.text}; background-color: {p.background};"
+        f" font-family: {body_faces}; }}\n"
+        f"p {{ line-height: {LINE_HEIGHT_PERCENT}%; margin-top: 0px; margin-bottom: 10px; }}\n"
+        f"h1 {{ font-size: xx-large; font-weight: bold; line-height: 120%;"
+        f" margin-top: 0px; margin-bottom: 8px; }}\n"
+        f"h2 {{ font-size: large; font-weight: bold; line-height: 130%;"
+        f" margin-top: 18px; margin-bottom: 6px; }}\n"
+        f"a {{ color: {p.link}; text-decoration: none; }}\n"
+        f".meta {{ font-family: {ui_faces}; font-size: small; color: {p.muted};"
+        f" line-height: 130%; margin-bottom: 2px; }}\n"
+        f".source {{ font-family: {ui_faces}; font-size: small; color: {p.muted};"
+        f" line-height: 130%; margin-bottom: 14px; }}\n"
+        f".count {{ font-family: {ui_faces}; font-size: small; color: {p.muted};"
+        f" margin-bottom: 6px; }}\n"
+        f".caption {{ font-size: small; line-height: 135%; margin-bottom: 4px; }}\n"
+        f".num {{ font-family: {ui_faces}; font-weight: bold; }}\n"
+        f".credit {{ color: {p.muted}; font-style: italic; }}\n"
+        f".embed {{ font-family: {ui_faces}; font-size: small; background-color: {p.box};"
+        f" border-color: {p.rule}; }}\n"
+        f".furniture {{ font-family: {ui_faces}; font-size: x-small; color: {p.muted};"
+        f" margin-bottom: 6px; }}\n"
+        f".hl {{ background-color: {p.highlight}; color: {p.highlight_text}; }}\n"
+    )
+
+
+def _css_family(name: str) -> str:
+    return name if name in ("serif", "sans-serif") else f"'{name}'"
+
+
+def render_article(record: ArchivedArticle, options: RenderOptions = RenderOptions()) -> str:
+    """The whole article as an HTML document in Qt's rich-text subset.
+
+    Args:
+        record: the archived article.
+        options: theme, furniture and highlighting.
+
+    Returns:
+        HTML for ``QTextDocument.setHtml``; every seed string in it is escaped.
+    """
+    palette = PALETTES.get(options.theme, PALETTES["light"])
+    marker = _Highlighter(options.highlight_terms)
+    article = record.article
+    parts = [
+        "<html><head><meta charset=\"utf-8\"><style>",
+        _stylesheet(palette),
+        f"</style></head><body bgcolor=\"{palette.background}\">",
+        _header_html(article, marker),
+    ]
+    gallery_index = 0
+    for block in article.blocks:
+        if isinstance(block, Gallery):
+            parts.append(_gallery_html(block, gallery_index, marker))
+            gallery_index += 1
+        else:
+            parts.append(_block_html(block, options, marker))
+    parts.append("</body></html>")
+    return "\n".join(p for p in parts if p)
+
+
+def _header_html(article: Article, marker: _Highlighter) -> str:
+    return (
+        f"<h1>{marker(article.title)}</h1>\n"
+        f"<p class=\"meta\">{esc(meta_line(article))}</p>\n"
+        f"<p class=\"source\"><a href=\"{SOURCE_LINK}\">{esc(article.url)}</a></p>"
+    )
+
+
+def _block_html(block: Block, options: RenderOptions, marker: _Highlighter) -> str:
+    if isinstance(block, Paragraph):
+        return f"<p>{marker(block.text)}</p>"
+    if isinstance(block, Embed):
+        return _embed_html(block, marker)
+    if isinstance(block, Furniture):
+        if not options.show_furniture:
+            return ""
+        return f"<p class=\"furniture\">{marker(block.text)}</p>"
+    raise TypeError(f"not a renderable block: {block!r}")
+
+
+def _embed_html(embed: Embed, marker: _Highlighter) -> str:
+    label = esc(embed_label(embed.kind))
+    by = f" — by {marker(embed.by)}" if embed.by else ""
+    return (
+        "<table class=\"embed\" width=\"100%\" border=\"1\" cellspacing=\"0\" cellpadding=\"8\""
+        " style=\"border-style: solid; margin-top: 4px; margin-bottom: 14px;\">"
+        f"<tr><td><b>{label}:</b> {marker(embed.title)}{by}</td></tr></table>"
+    )
+
+
+def _gallery_html(gallery: Gallery, k: int, marker: _Highlighter) -> str:
+    count = f"{gallery.total} photo{'' if gallery.total == 1 else 's'}"
+    if len(gallery.items) != gallery.total:
+        count += f", {len(gallery.items)} captioned"
+    items = "\n".join(_caption_html(item, gallery.total, k, marker) for item in gallery.items)
+    return (
+        f"<a name=\"gallery-{k}\"></a><h2>{marker(gallery_heading(gallery))}</h2>\n"
+        f"<p class=\"count\">{esc(count)}</p>\n{items}"
+    )
+
+
+def _caption_html(item: GalleryItem, total: int, k: int, marker: _Highlighter) -> str:
+    href = f"broadsheet:gallery/{k}/{item.n}"
+    image = ""
+    if item.image_id is not None:
+        image = (f"<a href=\"{href}\"><img src=\"archive:image/{int(item.image_id)}\""
+                 f" width=\"160\"></a><br>")
+    credit = f" — <span class=\"credit\">{marker(item.credit)}</span>" if item.credit else ""
+    return (
+        f"<p class=\"caption\">{image}<a href=\"{href}\"><span class=\"num\">"
+        f"{int(item.n)}/{int(total)}</span></a> {marker(item.caption)}{credit}</p>"
+    )
+
+
+def gallery_heading(gallery: Gallery) -> str:
+    """The heading a gallery shows: "In pictures: T" (plain text, not escaped)."""
+    title = (gallery.title or "").strip()
+    if not title:
+        return "In pictures"
+    if title.lower().startswith("in pictures"):
+        return title
+    return f"In pictures: {title}"
+
+
+def embed_label(kind: str) -> str:
+    """"video" -> "Video": the label of an embed box."""
+    kind = kind.strip() or "embed"
+    return kind[:1].upper() + kind[1:]
+
+
+def meta_line(article: Article) -> str:
+    """"outlet · section · date · N points · N comments" as plain text (parts that exist)."""
+    parts = [article.outlet]
+    if article.section:
+        parts.append(" › ".join(article.section))
+    if article.date:
+        parts.append(format_date(article.date))
+    if article.score is not None:
+        parts.append(_plural(article.score, "point"))
+    if article.comments is not None:
+        parts.append(_plural(article.comments, "comment"))
+    return " · ".join(p for p in parts if p)
+
+
+def format_date(iso: str) -> str:
+    """"2016-10-29" -> "29 October 2016"; anything else is returned unchanged."""
+    try:
+        day = _dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+class _Highlighter:
+    """Escapes text and wraps words starting with a highlight term in a ``.hl`` span.
+
+    Matching runs on the raw text and each piece is escaped on its own, so a term can
+    neither match inside an entity nor produce markup.
+    """
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        patterns = [p for p in (_term_pattern(t) for t in terms) if p]
+        self._regex = (
+            re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+            if patterns else None
+        )
+
+    def __call__(self, text: str) -> str:
+        if self._regex is None:
+            return esc(text)
+        out: list[str] = []
+        last = 0
+        for match in self._regex.finditer(text):
+            if match.end() == match.start():
+                continue
+            out.append(esc(text[last:match.start()]))
+            out.append(f"<span class=\"hl\">{esc(match.group(0))}</span>")
+            last = match.end()
+        out.append(esc(text[last:]))
+        return "".join(out)
+
+
+def _term_pattern(term: str) -> str | None:
+    """A word-prefix pattern: "flood" matches "flood", "Flooded"; phrases allow any spacing.
+
+    Returns None for a term with nothing to match (empty, or only ``*``).
+    """
+    words = [re.escape(w) for w in term.replace("*", " ").split()]
+    if not words:
+        return None
+    return r"(?<!\w)" + r"\s+".join(words) + r"\w*"
+
+
+def highlight(text: str, terms: Iterable[str]) -> str:
+    """Seed text escaped, with words starting with any of ``terms`` wrapped in a ``.hl`` span."""
+    return _Highlighter(terms)(text)
