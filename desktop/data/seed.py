@@ -1,0 +1,511 @@
+"""The seed parser: one scraped seed file in, one structured ``Article`` out.
+
+A seed is the article URL on line 1, two integers (the Reddit score and comment count) on
+lines 2 and 3, then the body: lines of text, paragraphs separated by blank lines. The parser
+decodes whatever bytes it is given, recovers the title from the URL slug, and splits the body
+into paragraphs, photo galleries, embeds and page furniture.
+
+Pure Python: no Qt, no sqlite, no network. Seed text is untrusted, so ``parse_seed`` and
+``parse_seed_bytes`` raise ``SeedError`` with a one-line reason and never anything else.
+Non-fatal problems of a seed are in ``Article.warnings``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.data import urls
+from desktop.data.article import Article, Block, Embed, Furniture, Gallery, GalleryItem, Paragraph
+from desktop.errors import SeedError
+
+MAX_SEED_BYTES = 10 * 1024 * 1024
+"""Seeds above this size are rejected before they are read whole."""
+
+MISSING_COUNTS_WARNING = (
+    "lines 2-3 are not the score and comment count; they are left empty "
+    "and the body starts after the URL"
+)
+
+# --- decoding -------------------------------------------------------------------------------
+
+_CP1252_ERRORS = "broadsheet.cp1252"
+
+
+def _cp1252_char(byte: int) -> str:
+    """What byte ``byte`` means in cp1252.
+
+    The five bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) carry no text in
+    any Windows code page we could guess from, and Latin-1 would make them invisible C1
+    controls; they are dropped.
+    """
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+
+
+_CP1252 = tuple(_cp1252_char(b) for b in range(256))
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not valid UTF-8 are read as cp1252."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return "".join(_CP1252[b] for b in bad), exc.end
+
+
+codecs.register_error(_CP1252_ERRORS, _cp1252_fallback)
+
+# C1 controls that reach us through valid UTF-8 are cp1252 text decoded as Latin-1 somewhere
+# upstream (U+0092 is a mangled right quote); NEL (U+0085) is a line break.
+_C1_FIXES = {cp: _CP1252[cp] for cp in range(0x80, 0xA0)} | {0x85: "\n"}
+_LINE_BREAKS = {0x0B: "\n", 0x0C: "\n", 0x2028: "\n", 0x2029: "\n\n"}
+_DROPPED_CONTROLS = {
+    cp: None for cp in [*range(0x01, 0x09), 0x0E, 0x0F, *range(0x10, 0x20), 0x7F, 0xFEFF]
+}
+_TEXT_FIXES: dict[int, str | None] = _DROPPED_CONTROLS | _C1_FIXES | _LINE_BREAKS
+
+
+def decode_seed(data: bytes, source: str) -> str:
+    """Seed bytes as text with LF line ends, NFC-normalised.
+
+    UTF-16 needs a BOM; otherwise the text is UTF-8 (BOM stripped) and any byte that is not
+    valid UTF-8 is read as cp1252. NUL bytes mean the file is binary.
+
+    Raises:
+        SeedError: the data holds NUL characters.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec = "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
+        text = data[2:].decode(codec, errors="replace")
+    else:
+        if b"\x00" in data:
+            raise _binary(source)
+        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors=_CP1252_ERRORS)
+    if "\x00" in text:
+        raise _binary(source)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TEXT_FIXES)
+    return unicodedata.normalize("NFC", text)
+
+
+def _binary(source: str) -> SeedError:
+    return SeedError(
+        source, "the file is binary (it contains NUL bytes)", "a seed is a plain-text file"
+    )
+
+
+# --- header ---------------------------------------------------------------------------------
+
+_COUNT = re.compile(r"[0-9]{1,18}")
+
+
+@dataclass(frozen=True)
+class _Header:
+    url: str
+    score: int | None
+    comments: int | None
+    body: list[str]
+    warnings: tuple[str, ...]
+
+
+def _split_header(text: str, source: str) -> _Header:
+    lines = text.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise SeedError(source, "the file is empty", "a seed starts with the article's URL")
+    url = lines[0].strip()
+    if not urls.is_http_url(url):
+        raise SeedError(
+            source,
+            "line 1 is not an http(s) URL",
+            "a seed starts with the article's URL, then its score and comment count",
+        )
+    counts = [line.strip() for line in lines[1:3]]
+    if len(counts) == 2 and all(_COUNT.fullmatch(c) for c in counts):
+        return _Header(url, int(counts[0]), int(counts[1]), lines[3:], ())
+    return _Header(url, None, None, lines[1:], (MISSING_COUNTS_WARNING,))
+
+
+# --- blocks ---------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[ \t]+")
+_IN_PICTURES = re.compile(r"In pictures:\s*(?P<title>.*\S)", re.IGNORECASE)
+_SHOW_ALL = re.compile(
+    r"(?P<total>[0-9]{1,4})\s+show all(?:\s+In pictures:?\s*(?P<title>.*\S))?", re.IGNORECASE
+)
+_ITEM = re.compile(r"(?P<n>[0-9]{1,4})\s*/\s*(?P<total>[0-9]{1,4})(?:\s+(?P<caption>.*))?")
+
+PHOTO_AGENCIES = (
+    "AFP via Getty Images", "Getty Images for", "Getty Images/iStockphoto", "AFP/Getty Images",
+    "AFP/Getty", "Getty Images", "Getty", "Reuters", "AP Photo", "AP", "AFP", "EPA-EFE", "EPA",
+    "PA Wire", "PA Images", "PA", "Press Association", "Rex Features", "Rex/Shutterstock",
+    "REX/Shutterstock", "Rex", "REX", "Shutterstock", "Alamy", "Bloomberg", "Xinhua",
+    "Anadolu Agency", "NurPhoto", "Sipa USA", "Corbis", "iStockphoto", "iStock", "Zuma Press",
+    "SWNS", "Barcroft Media", "Bloomberg via Getty Images",
+)
+"""Photo agencies a gallery caption may end with, recognised as its credit."""
+_AGENCIES_LONGEST_FIRST = tuple(sorted(set(PHOTO_AGENCIES), key=len, reverse=True))
+_AGENCY_NAMES = frozenset(PHOTO_AGENCIES)
+
+_EMBED = re.compile(r"(?P<title>\S.{1,120}?),\s+by\s+(?P<by>[^\s,][^,]{0,40})")
+_EMBED_MAX_LENGTH = 160
+_FINAL_PUNCTUATION = ".!?;:,\"'”’)]…"
+# "…, by all accounts": phrases after ", by" that are prose, not a byline.
+_NOT_A_BYLINE = frozenset(
+    {
+        "all", "any", "and", "far", "the", "then", "now", "law", "default", "design",
+        "contrast", "comparison", "chance", "night", "day", "way", "itself", "himself",
+        "herself", "themselves", "a", "an", "his", "her", "their", "its", "our", "my",
+        "your", "which", "whom", "this", "that", "these", "those", "some", "more", "less",
+        "nearly", "about", "around", "almost", "over", "up", "to", "as", "at", "on", "in",
+    }
+)
+
+FURNITURE_LINES = frozenset(
+    {
+        "read more", "read more about", "read more here", "continue reading",
+        "continue reading the main story", "continue reading →", "advertisement",
+        "advertisements", "ad", "share this article", "share this", "share", "share on facebook",
+        "share on twitter", "tweet", "email", "print", "follow", "like this", "related",
+        "related coverage", "related posts", "related articles", "related stories",
+        "related report", "facebook twitter pinterest", "facebook", "twitter", "google+",
+        "linkedin", "pinterest", "whatsapp", "play video", "video", "image caption",
+        "media caption", "see all comments", "comments", "modal trigger", "next slide",
+        "previous slide", "fullscreen", "sign up", "learn more", "privacy policy",
+        "story continues below", "story continues below advertisement", "skip ad",
+        "click here", "subscribe", "loading", "loading...", "most popular", "most read",
+        "top stories", "recommended", "more on this story", "watch", "listen",
+        "see an error in this article? send us a correction", "featured image",
+    }
+)
+"""Lines that are page furniture when they make up a whole line (compared case-insensitively)."""
+
+_FURNITURE_PATTERNS = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"image copyright\b.*",
+        r".{0,20}image copyright\S*",
+        r"image caption\b.{0,200}",
+        r"media playback is unsupported on your device",
+        r"(?:read more|related|see also|more on this story|most read)\s*:.{0,200}",
+        r"follow @\w+",
+        r"follow (?:us|\w+(?: \w+)?) on (?:twitter|facebook|instagram)\b.{0,60}",
+        r"you can follow \w+(?: \w+)? on twitter.{0,60}",
+        r"sign up (?:for|to) (?:our|the) .{0,80}newsletter.{0,40}",
+        r"copyright ©.{0,100}",
+        r"featured image (?:via|credit|by)\b.{0,100}",
+        r"(?:photo|image) credit\s*:.{0,100}",
+        r"[0-9,.]+[km]? [0-9,.]+[km]? retweets\s+[0-9,.]+[km]? [0-9,.]+[km]? likes",
+        r"[0-9]{1,2}:[0-9]{2} [ap]m - [0-9]{1,2} [a-z]{3} [0-9]{4}",
+        r"play video\s*[0-9:]*",
+        r"subscribe to .{1,60} for free",
+    )
+)
+
+
+def _units(lines: Iterable[str]) -> list[str]:
+    """The body's non-blank lines, whitespace-collapsed: the units blocks are made of."""
+    out = []
+    for line in lines:
+        unit = _SPACES.sub(" ", line).strip()
+        if unit:
+            out.append(unit)
+    return out
+
+
+def is_furniture(line: str) -> bool:
+    """True when the whole line is page furniture ("Read more", "Advertisement", …)."""
+    low = line.strip().lower()
+    if low.rstrip(" :.…|»›>") in FURNITURE_LINES or low in FURNITURE_LINES:
+        return True
+    return any(p.fullmatch(low) for p in _FURNITURE_PATTERNS)
+
+
+def split_credit(caption: str) -> tuple[str, str | None]:
+    """A caption and its trailing photo agency credit (None when it ends with no agency)."""
+    text = caption.strip()
+    for agency in _AGENCIES_LONGEST_FIRST:
+        if text == agency:
+            return "", agency
+        if text.endswith(" " + agency):
+            return text[: -len(agency) - 1].rstrip(), agency
+    last = text.rsplit(" ", 1)[-1]
+    if "/" in last and all(part in _AGENCY_NAMES for part in last.split("/")):
+        return text[: -len(last)].rstrip(), last
+    return text, None
+
+
+def _embed(line: str) -> Embed | None:
+    """An embed left as "Title, by name" (a short line without final punctuation)."""
+    if len(line) > _EMBED_MAX_LENGTH or line[-1] in _FINAL_PUNCTUATION:
+        return None
+    match = _EMBED.fullmatch(line)
+    if match is None:
+        return None
+    by = match["by"].strip()
+    words = by.split()
+    if len(words) > 4 or words[0].lower() in _NOT_A_BYLINE:
+        return None
+    return Embed("video", match["title"].strip(), by)
+
+
+def _item(unit: str, total: int | None) -> GalleryItem | None:
+    """A "k/N caption [Credit]" line as an item of a gallery of ``total`` (any when None)."""
+    match = _ITEM.fullmatch(unit)
+    if match is None:
+        return None
+    n, of = int(match["n"]), int(match["total"])
+    if not 1 <= n <= of or (total is not None and of != total):
+        return None
+    caption, credit = split_credit(match["caption"] or "")
+    return GalleryItem(n, caption, credit)
+
+
+def _gallery_items(units: Sequence[str], start: int, total: int) -> tuple[list[GalleryItem], int]:
+    """The items of a gallery of ``total`` photos from ``units[start]`` on, and where they end."""
+    items: list[GalleryItem] = []
+    index = start
+    while index < len(units):
+        item = _item(units[index], total)
+        if item is None or (items and item.n <= items[-1].n):
+            break
+        items.append(item)
+        index += 1
+    return items, index
+
+
+def _gallery_at(units: Sequence[str], start: int) -> tuple[Gallery, int] | None:
+    """A gallery starting at ``units[start]``, and the index after it; None when none starts."""
+    index = start
+    title: str | None = None
+    heading = _IN_PICTURES.fullmatch(units[index])
+    if heading is not None:
+        title = heading["title"]
+        index += 1
+    show_all = _SHOW_ALL.fullmatch(units[index]) if index < len(units) else None
+    if show_all is not None:
+        title = show_all["title"] or title
+        total = int(show_all["total"])
+        items, end = _gallery_items(units, index + 1, total)
+        return Gallery(title, total, tuple(items)), end
+    first = _ITEM.fullmatch(units[index]) if index < len(units) else None
+    if first is None:
+        return None
+    total = int(first["total"])
+    items, end = _gallery_items(units, index, total)
+    # Without a heading a lone "1/2 cup flour" line is prose: a gallery needs two items.
+    if items and (heading is not None or len(items) >= 2):
+        return Gallery(title, total, tuple(items)), end
+    return None
+
+
+def parse_blocks(units: Sequence[str]) -> list[Block]:
+    """The body's units as blocks, in order: paragraphs, galleries, embeds, furniture."""
+    blocks: list[Block] = []
+    index = 0
+    while index < len(units):
+        unit = units[index]
+        found = _gallery_at(units, index)
+        if found is not None:
+            gallery, index = found
+            blocks.append(gallery)
+            continue
+        embed = _embed(unit)
+        if embed is not None:
+            blocks.append(embed)
+        elif is_furniture(unit) or _IN_PICTURES.fullmatch(unit):
+            blocks.append(Furniture(unit))
+        else:
+            blocks.append(Paragraph(unit))
+        index += 1
+    return blocks
+
+
+# --- title ----------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+")
+_RUN_SEPARATORS = frozenset({" ", "-"})
+_SENTENCE_END = tuple(".!?:;…")
+_OPENERS = " \t\"'“‘«([{—–-*•"
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: str
+    low: str
+    separator: str  # the text between the previous word and this one
+    sentence_start: bool
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    end = 0
+    for match in _WORD.finditer(text):
+        gap = text[end : match.start()]
+        stripped = gap.rstrip(_OPENERS)
+        start = not tokens or stripped.endswith(_SENTENCE_END)
+        tokens.append(_Token(match[0], match[0].lower(), gap, start))
+        end = match.end()
+    return tokens
+
+
+class _Writings:
+    """How the body writes each word and run of words outside sentence starts."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self._texts = [_tokens(t) for t in texts]
+        self._where: dict[str, list[tuple[int, int]]] = {}
+        for t, tokens in enumerate(self._texts):
+            for p, token in enumerate(tokens):
+                if not token.sentence_start:
+                    self._where.setdefault(token.low, []).append((t, p))
+
+    def longest_run(self, words: Sequence[str]) -> tuple[int, str] | None:
+        """The longest prefix of ``words`` the body writes as a run, and its usual writing."""
+        forms: dict[int, Counter[str]] = {}
+        for t, p in self._where.get(words[0], ()):
+            tokens = self._texts[t]
+            length = 1
+            while (
+                length < len(words)
+                and p + length < len(tokens)
+                and tokens[p + length].low == words[length]
+                and tokens[p + length].separator in _RUN_SEPARATORS
+            ):
+                length += 1
+            run = tokens[p : p + length]
+            written = run[0].word + "".join(tok.separator + tok.word for tok in run[1:])
+            forms.setdefault(length, Counter())[written] += 1
+        if not forms:
+            return None
+        length = max(forms)
+        # The most frequent writing; on a tie the lower-case one (a word is lower-case
+        # unless the body shows otherwise).
+        best = max(forms[length].items(), key=lambda kv: (kv[1], kv[0] == kv[0].lower()))
+        return length, best[0]
+
+
+def recover_title(slug: Sequence[str], texts: Iterable[str]) -> str:
+    """The title from the slug words, each word or run written the way ``texts`` write it."""
+    writings = _Writings(texts)
+    parts: list[str] = []
+    index = 0
+    while index < len(slug):
+        found = writings.longest_run(slug[index:])
+        if found is None:
+            parts.append(slug[index])
+            index += 1
+        else:
+            length, written = found
+            parts.append(written)
+            index += length
+    title = " ".join(parts)
+    return title[:1].upper() + title[1:]
+
+
+def _fallback_title(blocks: Sequence[Block], outlet: str) -> str:
+    """A title for a URL without a slug: the start of the first paragraph."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            words = block.text.split()
+            return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+    return outlet
+
+
+def _title_texts(blocks: Sequence[Block]) -> Iterable[str]:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block.text
+        elif isinstance(block, Gallery):
+            yield from (item.caption for item in block.items)
+
+
+# --- the article ----------------------------------------------------------------------------
+
+
+def _parse(data: bytes, source: str) -> Article:
+    """``parse_seed_bytes`` without its last-resort guard (the property tests call this)."""
+    if not data:
+        raise SeedError(source, "the file is empty", "a seed starts with the article's URL")
+    if len(data) > MAX_SEED_BYTES:
+        raise _too_large(source)
+    header = _split_header(decode_seed(data, source), source)
+    blocks = parse_blocks(_units(header.body))
+    if not any(isinstance(b, Paragraph | Gallery | Embed) for b in blocks):
+        raise SeedError(
+            source,
+            "the file has no body text",
+            "add the article text after the URL and the score and comment lines",
+        )
+    url = header.url
+    outlet = urls.outlet_of(url)
+    slug = urls.slug_words(url)
+    title = recover_title(slug, _title_texts(blocks)) if slug else _fallback_title(blocks, outlet)
+    return Article(
+        url=url,
+        normalized_url=urls.normalize_url(url),
+        domain=urls.domain_of(url),
+        outlet=outlet,
+        section=urls.section_of(url),
+        date=urls.date_of(url),
+        title=title,
+        score=header.score,
+        comments=header.comments,
+        blocks=tuple(blocks),
+        source_file=source,
+        warnings=header.warnings,
+    )
+
+
+def _too_large(source: str) -> SeedError:
+    return SeedError(
+        source,
+        "the file is larger than 10 MB",
+        "a seed is one article; check that this is the right file",
+    )
+
+
+def parse_seed_bytes(data: bytes, source: str) -> Article:
+    """The article in seed ``data``; ``source`` names it in errors and ``Article.source_file``.
+
+    Raises:
+        SeedError: the data is not a usable seed; ``reason`` says why. Nothing else is raised.
+    """
+    try:
+        return _parse(data, source)
+    except SeedError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - untrusted input must never crash an import
+        raise SeedError(
+            source, f"the file could not be parsed ({type(exc).__name__})", "please report it"
+        ) from exc
+
+
+def parse_seed(path: Path) -> Article:
+    """The article in the seed file at ``path``.
+
+    Files above ``MAX_SEED_BYTES`` are rejected before they are read whole.
+
+    Raises:
+        SeedError: the file cannot be read or is not a usable seed. Nothing else is raised.
+    """
+    source = str(path)
+    try:
+        if Path(path).stat().st_size > MAX_SEED_BYTES:
+            raise _too_large(source)
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_SEED_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SeedError(source, f"the file cannot be read ({reason})") from exc
+    except ValueError as exc:  # e.g. a path with a NUL character
+        raise SeedError(source, "the file cannot be read (invalid file name)") from exc
+    return parse_seed_bytes(data, source)
