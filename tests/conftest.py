@@ -6,9 +6,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 import pytest  # noqa: E402
+
+if TYPE_CHECKING:
+    from desktop.data.archive import Archive
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
@@ -32,3 +37,25 @@ def user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     data = tmp_path_factory.mktemp("userdata")
     monkeypatch.setenv("BROADSHEET_DATA_DIR", str(data))
     return data
+
+
+@pytest.fixture(scope="session")
+def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive built once per session by the real importer from ``seeds/`` and the good
+    test seeds (the top level of ``tests/data/seeds``; ``bad/`` stays out)."""
+    from desktop.data.importer import import_seeds
+
+    path = tmp_path_factory.mktemp("archive") / "archive.db"
+    seeds = sorted(SEEDS_DIR.glob("*.txt")) + sorted(TEST_SEEDS_DIR.glob("*.txt"))
+    import_seeds(seeds, path)
+    return path
+
+
+@pytest.fixture
+def archive(archive_path: Path) -> Iterator[Archive]:
+    """The session archive, open read-only; closed at teardown."""
+    from desktop.data.archive import Archive
+
+    opened = Archive(archive_path)
+    yield opened
+    opened.close()

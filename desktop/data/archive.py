@@ -1,0 +1,378 @@
+"""Reading the archive: read-only queries on stdlib ``sqlite3``.
+
+No Qt imports and no ``sqlite_utils`` (``importer.py`` alone writes the archive). ``Archive``
+hands out ids and frozen dataclasses; the window's models keep ids and fetch summaries a page
+at a time.
+
+Threads: one ``Archive`` serves one thread at a time, except ``interrupt()``, which another
+thread calls to cancel a running query. A worker thread opens its own connection with
+``reopen()`` (cheap: a read-only open of the same file).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import urllib.parse
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from desktop import paths
+from desktop.data.article import ArchivedArticle, Article, blocks_from_json
+from desktop.data.search import to_fts_query
+from desktop.data.urls import normalize_url
+from desktop.errors import ArchiveError, ArticleNotFoundError, BroadsheetError
+
+SummaryOrder = Literal["title", "score", "comments", "date"]
+
+# snippet() wraps matched words in these private-use characters; parsing them gives
+# snippet_parts, so no markup ever passes through seed text.
+_MARK_START = "\ue000"
+_MARK_END = "\ue001"
+_SNIPPET_TOKENS = 16
+# bm25 weights for title, body text, captions: a word in the title counts most.
+_BM25_WEIGHTS = "10.0, 1.0, 2.0"
+
+_SUMMARY_COLUMNS = "id, title, outlet, section, date, score, comments"
+_ORDER_BY: dict[str, str] = {
+    "title": "title COLLATE NOCASE, id",
+    "score": "score DESC, id",
+    "comments": "comments DESC, id",
+    "date": "date DESC, id",
+}
+_ARTICLE_COLUMNS = (
+    "url, normalized_url, domain, outlet, section, date, title, score, comments, blocks, "
+    "source_file, warnings, content_hash, imported_at"
+)
+
+
+class QueryInterruptedError(BroadsheetError):
+    """A query that ``Archive.interrupt()`` cancelled before it finished."""
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """An outlet or section and how many articles it holds."""
+
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """What a list row shows of an article."""
+
+    id: int
+    title: str
+    outlet: str
+    section: tuple[str, ...]
+    date: str | None
+    score: int | None
+    comments: int | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked search result; ``snippet_parts`` pairs text with whether it matched."""
+
+    id: int
+    url: str
+    title: str
+    outlet: str
+    section: tuple[str, ...]
+    snippet_parts: tuple[tuple[str, bool], ...]
+
+    @property
+    def snippet(self) -> str:
+        """The snippet as plain text."""
+        return "".join(text for text, _ in self.snippet_parts)
+
+
+@dataclass(frozen=True)
+class ArticleVersion:
+    """One version of an article, 1 = the first imported; the last is the current one."""
+
+    version: int
+    imported_at: str
+    superseded_at: str | None
+    content_hash: str
+    source_file: str | None
+    article: Article
+
+
+def _section(path: str) -> tuple[str, ...]:
+    return tuple(path.split("/")) if path else ()
+
+
+def snippet_parts(marked: str) -> tuple[tuple[str, bool], ...]:
+    """Split ``snippet()`` output into (text, matched) runs; stray markers in seed text vanish."""
+    parts: list[tuple[str, bool]] = []
+    matched = False
+    text: list[str] = []
+    for char in marked:
+        if char in (_MARK_START, _MARK_END):
+            if text:
+                parts.append(("".join(text), matched))
+                text = []
+            matched = char == _MARK_START
+        else:
+            text.append(char)
+    if text:
+        parts.append(("".join(text), matched))
+    return tuple(parts)
+
+
+def _uri(path: Path) -> str:
+    """The read-only URI for ``path``; the bundled archive is opened immutable (no locking)."""
+    quoted = urllib.parse.quote(str(path.resolve()))
+    params = "mode=ro"
+    if path.resolve() == paths.bundled_archive().resolve():
+        params += "&immutable=1"
+    return f"file:{quoted}?{params}"
+
+
+class Archive:
+    """A read-only, open archive file.
+
+    Raises:
+        ArchiveError: the file is missing, corrupt or not a Broadsheet archive.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise ArchiveError(
+                str(self.path), "no archive here",
+                f"build one with `broadsheet import SEED_FOLDER --db {self.path}`",
+            )
+        try:
+            self._conn = sqlite3.connect(_uri(self.path), uri=True, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise ArchiveError(str(self.path), f"cannot open the archive: {exc}") from exc
+        try:
+            self._check()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _check(self) -> None:
+        try:
+            tables = {r[0] for r in self._conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(
+                str(self.path), "not an archive (corrupt, or another kind of file)",
+                "rebuild it with `broadsheet import`",
+            ) from exc
+        if not {"meta", "articles", "articles_fts"} <= tables:
+            raise ArchiveError(
+                str(self.path), "is not a Broadsheet archive", "choose another --db"
+            )
+
+    def reopen(self) -> Archive:
+        """A second, independent connection to the same file (for a worker thread)."""
+        return Archive(self.path)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def interrupt(self) -> None:
+        """Cancel the query running on this archive; safe to call from another thread."""
+        self._conn.interrupt()
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                raise QueryInterruptedError(str(self.path), "the query was cancelled") from exc
+            raise self._error(exc) from exc
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from exc
+
+    def _error(self, exc: sqlite3.Error) -> ArchiveError:
+        return ArchiveError(
+            str(self.path), f"cannot read the archive: {exc}",
+            "rebuild it with `broadsheet import`",
+        )
+
+    # counts and groups
+
+    def article_count(self) -> int:
+        return int(self._rows("SELECT count(*) FROM articles")[0][0])
+
+    def metadata(self) -> dict[str, str]:
+        """schema_version, built_at and app_version (and any other key the importer keeps)."""
+        return {str(k): str(v) for k, v in self._rows("SELECT key, value FROM meta")}
+
+    def outlets(self) -> list[GroupCount]:
+        rows = self._rows(
+            "SELECT outlet, count(*) FROM articles GROUP BY outlet ORDER BY outlet")
+        return [GroupCount(r[0], r[1]) for r in rows]
+
+    def sections(self, outlet: str) -> list[GroupCount]:
+        """The section paths of ``outlet`` (``"News/World"``, ``""`` for none), sorted."""
+        rows = self._rows(
+            "SELECT section, count(*) FROM articles WHERE outlet = ? "
+            "GROUP BY section ORDER BY section", [outlet])
+        return [GroupCount(r[0], r[1]) for r in rows]
+
+    # summaries
+
+    def summaries_in(
+        self, outlet: str, section: str, order: SummaryOrder = "title"
+    ) -> list[ArticleSummary]:
+        """The articles of exactly this outlet and section path, in ``order``."""
+        if order not in _ORDER_BY:
+            raise ValueError(f"unknown order {order!r}")
+        rows = self._rows(
+            f"SELECT {_SUMMARY_COLUMNS} FROM articles WHERE outlet = ? AND section = ? "
+            f"ORDER BY {_ORDER_BY[order]}", [outlet, section])
+        return [_summary(r) for r in rows]
+
+    def summaries(self, ids: Iterable[int]) -> list[ArticleSummary]:
+        """Summaries of ``ids`` in the given order; ids not in the archive are left out."""
+        wanted = list(ids)
+        found: dict[int, ArticleSummary] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._rows(
+                f"SELECT {_SUMMARY_COLUMNS} FROM articles WHERE id IN ({marks})", chunk)
+            found.update((r[0], _summary(r)) for r in rows)
+        return [found[i] for i in wanted if i in found]
+
+    # one article
+
+    def resolve(self, ref: str | int) -> int:
+        """The id of the article ``ref`` names: an id, or a URL (normalised before lookup).
+
+        Raises:
+            ArticleNotFoundError: no article has that id or URL.
+        """
+        text = str(ref).strip()
+        if text.isascii() and text.isdigit():
+            rows = self._rows("SELECT id FROM articles WHERE id = ?", [int(text)])
+        else:
+            rows = self._rows(
+                "SELECT id FROM articles WHERE normalized_url = ? OR url = ? LIMIT 1",
+                [normalize_url(text), text])
+        if not rows:
+            raise ArticleNotFoundError(
+                str(self.path), f"no article with id or URL {text!r}",
+                "find one with `broadsheet search`",
+            )
+        return int(rows[0][0])
+
+    def get(self, article_id: int) -> ArchivedArticle:
+        """The current version of an article.
+
+        Raises:
+            ArticleNotFoundError: no article has that id.
+        """
+        rows = self._rows(
+            f"SELECT id, version, {_ARTICLE_COLUMNS} FROM articles WHERE id = ?",
+            [article_id])
+        if not rows:
+            raise ArticleNotFoundError(
+                str(self.path), f"no article with id {article_id}",
+                "find one with `broadsheet search`",
+            )
+        row = rows[0]
+        article = _article(row[2:])
+        return ArchivedArticle(row[0], article, row[1], row[-1])
+
+    def versions(self, article_id: int) -> list[ArticleVersion]:
+        """Every version of an article, oldest first; the last one is the current article."""
+        current = self.get(article_id)
+        rows = self._rows(
+            f"SELECT version, superseded_at, {_ARTICLE_COLUMNS} FROM article_versions "
+            "WHERE article_id = ? ORDER BY version", [article_id])
+        earlier = [
+            ArticleVersion(r[0], r[-1], r[1], r[-2], r[12], _article(r[2:]))
+            for r in rows
+        ]
+        a = current.article
+        last = ArticleVersion(
+            current.versions, current.imported_at, None, a.content_hash, a.source_file, a)
+        return [*earlier, last]
+
+    def image(self, image_id: int) -> bytes | None:
+        rows = self._rows("SELECT data FROM images WHERE id = ?", [image_id])
+        return bytes(rows[0][0]) if rows else None
+
+    # search
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 50,
+        outlet: str | None = None,
+        section: str | None = None,
+    ) -> list[SearchHit]:
+        """Articles matching ``query``, best first (bm25), with marked snippets.
+
+        ``section`` matches that section path and everything below it. Any text at all is a
+        valid query; text with no searchable word gives no hits.
+
+        Raises:
+            QueryInterruptedError: ``interrupt()`` cancelled the search.
+        """
+        match = to_fts_query(query)
+        if match is None or limit <= 0:
+            return []
+        where = ["articles_fts MATCH ?"]
+        params: list[Any] = [match]
+        if outlet is not None:
+            where.append("a.outlet = ?")
+            params.append(outlet)
+        if section:
+            where.append("(a.section = ? OR substr(a.section, 1, ?) = ?)")
+            params += [section, len(section) + 1, section + "/"]
+        params.append(limit)
+        rows = self._rows(
+            "SELECT a.id, a.url, a.title, a.outlet, a.section, "
+            f"snippet(articles_fts, -1, '{_MARK_START}', '{_MARK_END}', '…', "
+            f"{_SNIPPET_TOKENS}) "
+            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+            f"WHERE {' AND '.join(where)} "
+            f"ORDER BY bm25(articles_fts, {_BM25_WEIGHTS}), a.id LIMIT ?",
+            params,
+        )
+        return [
+            SearchHit(r[0], r[1], r[2], r[3], _section(r[4]), snippet_parts(r[5]))
+            for r in rows
+        ]
+
+
+def _summary(row: tuple[Any, ...]) -> ArticleSummary:
+    return ArticleSummary(row[0], row[1], row[2], _section(row[3]), row[4], row[5], row[6])
+
+
+def _article(row: tuple[Any, ...]) -> Article:
+    """An Article from the columns listed in ``_ARTICLE_COLUMNS``, in that order."""
+    (url, normalized_url, domain, outlet, section, date, title, score, comments, blocks,
+     source_file, warnings, _content_hash, _imported_at) = row
+    return Article(
+        url=url,
+        normalized_url=normalized_url,
+        domain=domain,
+        outlet=outlet,
+        section=_section(section),
+        date=date,
+        title=title,
+        score=score,
+        comments=comments,
+        blocks=blocks_from_json(json.loads(blocks)),
+        source_file=source_file,
+        warnings=tuple(json.loads(warnings)),
+    )

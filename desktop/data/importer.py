@@ -1,0 +1,577 @@
+"""The import step: seed files into a SQLite archive. The only module that imports sqlite_utils.
+
+No Qt imports: the CLI and the window's import dialog both call ``import_seeds`` and get an
+``ImportReport`` back; progress goes through a plain ``progress(done, total)`` callback.
+Reading the archive is ``archive.py``'s job, not this module's.
+
+Rules kept here:
+- Idempotent and incremental: an article is keyed by its normalised URL. The same URL with the
+  same content hash is unchanged; the same URL with new content replaces the row and the earlier
+  version is kept in full in ``article_versions``. An import never deletes an article.
+- Files are imported one after another in a fixed order (the order given, each folder sorted),
+  so duplicate URLs within one import give the same archive every time: the later file becomes
+  the newer version.
+- Rows are written in batches, each inside one transaction: a crash leaves the archive as it was
+  before the batch. A bulk load builds the FTS index after the rows (an ``fts_stale`` flag in
+  ``meta`` makes the next import finish the job if this one dies first); a small import into a
+  large archive updates the index row by row inside each batch.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from desktop import __version__, paths
+from desktop.data.article import Article, Gallery, blocks_to_json
+from desktop.data.seed import parse_seed
+from desktop.errors import ArchiveError, SeedError
+
+SCHEMA_VERSION = 1
+FTS_TABLE = "articles_fts"
+FTS_COLUMNS = ("title", "body_text", "captions_text")
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+BATCH_SIZE = 500
+# Below this many files per article already archived, the index is updated row by row;
+# above it, rebuilding the whole index after the rows is faster.
+_REBUILD_RATIO = 1.0
+
+Progress = Callable[[int, int], None]
+
+_ARTICLE_COLUMNS: dict[str, type] = {
+    "id": int,
+    "normalized_url": str,
+    "url": str,
+    "domain": str,
+    "outlet": str,
+    "section": str,
+    "date": str,
+    "title": str,
+    "score": int,
+    "comments": int,
+    "word_count": int,
+    "content_hash": str,
+    "source_file": str,
+    "imported_at": str,
+    "version": int,
+    "warnings": str,
+    "blocks": str,
+    "body_text": str,
+    "captions_text": str,
+}
+_NOT_NULL = {
+    "normalized_url", "url", "domain", "outlet", "section", "title", "word_count",
+    "content_hash", "imported_at", "version", "warnings", "blocks", "body_text", "captions_text",
+}
+# An earlier version keeps every article column except the FTS copies of its text, which the
+# blocks already hold in full, plus when it was replaced.
+_VERSION_COLUMNS = [
+    c for c in _ARTICLE_COLUMNS if c not in ("id", "body_text", "captions_text")
+]
+
+# Keyset-friendly: the tree groups by outlet and section and lists a section in four orders.
+_INDEXES = {
+    "idx_articles_title": "outlet, section, title COLLATE NOCASE, id",
+    "idx_articles_score": "outlet, section, score DESC, id",
+    "idx_articles_comments": "outlet, section, comments DESC, id",
+    "idx_articles_date": "outlet, section, date DESC, id",
+}
+
+
+@dataclass
+class ImportReport:
+    """What one import did: counts, every rejected file with its reason, every warning."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """The CLI summary line."""
+        return (
+            f"imported {self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{len(self.rejected)} rejected, {len(self.warnings)} warnings"
+        )
+
+
+def import_seeds(
+    paths: Iterable[str | os.PathLike[str]],
+    db_path: str | os.PathLike[str],
+    *,
+    compact: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import seed files and folders (recursive ``*.txt``) into the archive at ``db_path``.
+
+    A bad seed never stops the import: it is listed in ``ImportReport.rejected``.
+
+    Raises:
+        ArchiveError: the archive cannot be created, written or is not a Broadsheet archive.
+    """
+    report = ImportReport()
+    files = collect_seed_files(paths, report)
+    return _run(_parsed(files, report, progress), Path(db_path), len(files), compact, report)
+
+
+def store_articles(
+    articles: Iterable[tuple[str, Article]],
+    db_path: str | os.PathLike[str],
+    *,
+    compact: bool = False,
+) -> ImportReport:
+    """Store already-parsed articles, each with its source file, exactly as an import would."""
+    items = list(articles)
+    return _run(iter(items), Path(db_path), len(items), compact, ImportReport())
+
+
+def prepare_user_archive() -> Path:
+    """The user's own archive, made as a copy of the bundled one when it does not exist yet.
+
+    Imports without ``--db`` go here, never into the bundled archive.
+    """
+    target = paths.user_archive()
+    bundled = paths.bundled_archive()
+    if not target.exists() and bundled.exists():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(bundled, target)
+        except OSError as exc:
+            raise ArchiveError(
+                str(target), f"cannot create your archive: {exc.strerror or exc}",
+                "check that the folder is writable, or pass --db",
+            ) from exc
+    return target
+
+
+# --- finding and parsing files ------------------------------------------------------------
+
+def collect_seed_files(
+    paths: Iterable[str | os.PathLike[str]], report: ImportReport
+) -> list[Path]:
+    """The files to import, in import order; a missing path or an escaping symlink is rejected."""
+    files: list[Path] = []
+    seen: set[str] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = _folder_seeds(path, report)
+        elif path.exists() or path.is_symlink():
+            found = [path]
+        else:
+            report.rejected.append((str(path), "no such file or folder"))
+            continue
+        for file in found:
+            key = os.path.realpath(file)
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
+    return files
+
+
+def _folder_seeds(folder: Path, report: ImportReport) -> list[Path]:
+    """Every ``*.txt`` under ``folder``, sorted; symlinks never lead out of the folder."""
+    root = folder.resolve()
+    found: list[Path] = []
+    # os.walk does not descend into symlinked folders (followlinks=False).
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if not name.endswith(".txt"):
+                continue
+            path = Path(dirpath, name)
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                report.rejected.append(
+                    (str(path), "a symbolic link to a file outside the folder; not followed")
+                )
+                continue
+            found.append(path)
+    return found
+
+
+def _parsed(
+    files: Sequence[Path], report: ImportReport, progress: Progress | None
+) -> Iterator[tuple[str, Article]]:
+    """Parse each file in turn; rejected ones go into the report, not the stream."""
+    total = len(files)
+    if progress is not None:
+        progress(0, total)
+    for done, path in enumerate(files, start=1):
+        try:
+            article = parse_seed(path)
+        except SeedError as exc:
+            report.rejected.append((str(path), exc.reason))
+        else:
+            yield str(path), article
+        if progress is not None:
+            progress(done, total)
+
+
+def _batches(items: Iterator[tuple[str, Article]]) -> Iterator[list[tuple[str, Article]]]:
+    batch: list[tuple[str, Article]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- writing ------------------------------------------------------------------------------
+
+def _run(
+    items: Iterator[tuple[str, Article]],
+    db_path: Path,
+    expected: int,
+    compact: bool,
+    report: ImportReport,
+) -> ImportReport:
+    writer = _ArchiveWriter(db_path, expected)
+    try:
+        for batch in _batches(items):
+            writer.write_batch(batch, report)
+        writer.finish(compact)
+    except sqlite3.Error as exc:
+        raise _archive_error(db_path, exc) from exc
+    finally:
+        writer.close()
+    return report
+
+
+def _archive_error(db_path: Path, exc: sqlite3.Error) -> ArchiveError:
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
+        return ArchiveError(
+            str(db_path), "the archive is busy", "close other programs using it and try again"
+        )
+    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in text:
+        return ArchiveError(
+            str(db_path), "not an SQLite archive (corrupt, or another kind of file)",
+            "choose another --db",
+        )
+    return ArchiveError(
+        str(db_path), f"cannot write the archive: {text}",
+        "check the disk and that the file is writable, or choose another --db",
+    )
+
+
+def _connect(db_path: Path) -> sqlite_utils.Database:
+    """Open (or create) the archive for writing; ArchiveError when that is impossible."""
+    if db_path.is_dir():
+        raise ArchiveError(str(db_path), "is a folder, not an archive file", "give a file name")
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(
+            str(db_path), f"cannot create the archive's folder: {exc.strerror or exc}",
+            "choose another --db",
+        ) from exc
+    try:
+        conn = sqlite3.connect(db_path, timeout=10)
+    except sqlite3.Error as exc:
+        raise ArchiveError(
+            str(db_path), f"cannot open the archive for writing: {exc}", "choose another --db"
+        ) from exc
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def _article_row(
+    source: str, article: Article, article_id: int, version: int, imported_at: str
+) -> dict[str, Any]:
+    return {
+        "id": article_id,
+        "normalized_url": article.normalized_url,
+        "url": article.url,
+        "domain": article.domain,
+        "outlet": article.outlet,
+        "section": article.section_path,
+        "date": article.date,
+        "title": article.title,
+        "score": article.score,
+        "comments": article.comments,
+        "word_count": article.word_count,
+        "content_hash": article.content_hash,
+        "source_file": source,
+        "imported_at": imported_at,
+        "version": version,
+        "warnings": json.dumps(list(article.warnings), ensure_ascii=False),
+        "blocks": json.dumps(blocks_to_json(article.blocks), ensure_ascii=False),
+        "body_text": article.body_text,
+        "captions_text": article.captions_text,
+    }
+
+
+def _version_row(row: dict[str, Any], superseded_at: str) -> dict[str, Any]:
+    out = {c: row[c] for c in _VERSION_COLUMNS}
+    out["article_id"] = row["id"]
+    out["superseded_at"] = superseded_at
+    return out
+
+
+def _gallery_rows(article_id: int, article: Article) -> list[dict[str, Any]]:
+    return [
+        {
+            "article_id": article_id,
+            "gallery": k,
+            "n": item.n,
+            "caption": item.caption,
+            "credit": item.credit,
+            "image_id": item.image_id,
+        }
+        for k, gallery in enumerate(b for b in article.blocks if isinstance(b, Gallery))
+        for item in gallery.items
+    ]
+
+
+@dataclass
+class _Known:
+    """One archived URL: its id, current version number and the content hash of every version."""
+
+    id: int
+    version: int
+    hashes: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Batch:
+    """The changes one batch writes in its transaction."""
+
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # url -> new current row
+    galleries: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    versions: list[dict[str, Any]] = field(default_factory=list)  # earlier versions not in db
+    replaced_ids: list[int] = field(default_factory=list)  # db rows to copy to versions
+
+
+class _ArchiveWriter:
+    """One write connection to the archive for the length of an import."""
+
+    def __init__(self, db_path: Path, expected: int) -> None:
+        self.db_path = db_path
+        self.db = _connect(db_path)
+        self.imported_at = _now()
+        self.changed = False
+        self.seen: dict[str, str] = {}  # url -> first source file in this import
+        try:
+            self._ensure_schema()
+            existing = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            stale = self._meta("fts_stale") == "1"
+        except sqlite3.Error as exc:
+            self.close()
+            raise _archive_error(db_path, exc) from exc
+        except ArchiveError:
+            self.close()
+            raise
+        self.rebuild_fts = stale or expected >= existing * _REBUILD_RATIO
+
+    def close(self) -> None:
+        self.db.close()
+
+    # schema
+
+    def _ensure_schema(self) -> None:
+        tables = set(self.db.table_names())
+        if "meta" in tables:
+            self._check_version()
+            return
+        if tables:
+            raise ArchiveError(
+                str(self.db_path), "is an SQLite database but not a Broadsheet archive",
+                "choose another --db",
+            )
+        with self.db.atomic():
+            self._create_schema()
+
+    def _check_version(self) -> None:
+        found = self._meta("schema_version")
+        if found is None or not found.isdigit():
+            raise ArchiveError(
+                str(self.db_path), "is not a Broadsheet archive (no schema version)",
+                "choose another --db",
+            )
+        if int(found) > SCHEMA_VERSION:
+            raise ArchiveError(
+                str(self.db_path), f"was made by a newer Broadsheet (schema {found})",
+                "update Broadsheet or choose another --db",
+            )
+
+    def _create_schema(self) -> None:
+        db = self.db
+        db.create_table("meta", {"key": str, "value": str}, pk="key")
+        db.create_table("images", {"id": int, "data": bytes, "mime": str}, pk="id",
+                        not_null={"data", "mime"})
+        db.create_table("articles", _ARTICLE_COLUMNS, pk="id", not_null=_NOT_NULL)
+        db.table("articles").create_index(["normalized_url"], unique=True)
+        for name, columns in _INDEXES.items():
+            db.execute(f"CREATE INDEX {name} ON articles ({columns})")
+        version_columns: dict[str, Any] = {"article_id": int}
+        version_columns |= {c: _ARTICLE_COLUMNS[c] for c in _VERSION_COLUMNS}
+        version_columns["superseded_at"] = str
+        db.create_table(
+            "article_versions", version_columns, pk=("article_id", "version"),
+            foreign_keys=[("article_id", "articles", "id")],
+        )
+        db.create_table(
+            "gallery_items",
+            {"article_id": int, "gallery": int, "n": int, "caption": str, "credit": str,
+             "image_id": int},
+            foreign_keys=[("article_id", "articles", "id"), ("image_id", "images", "id")],
+            not_null={"article_id", "gallery", "n", "caption"},
+        )
+        db.table("gallery_items").create_index(["article_id", "gallery", "n"])
+        db.table("articles").enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZE)
+        self._set_meta(schema_version=str(SCHEMA_VERSION), fts_stale="0")
+        self._stamp()
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, **values: str) -> None:
+        self.db.table("meta").insert_all(
+            [{"key": k, "value": v} for k, v in values.items()], pk="key", replace=True
+        )
+
+    def _stamp(self) -> None:
+        self._set_meta(built_at=_now(), app_version=__version__)
+
+    # batches
+
+    def write_batch(self, items: list[tuple[str, Article]], report: ImportReport) -> None:
+        """Write one batch of parsed articles in one transaction, counting into ``report``."""
+        with self.db.atomic():
+            known = self._known({a.normalized_url for _, a in items})
+            next_id = self._next_id()
+            batch = _Batch()
+            for source, article in items:
+                report.warnings.extend((source, w) for w in article.warnings)
+                self._note_duplicate(source, article, report)
+                state = known.get(article.normalized_url)
+                if state is not None and article.content_hash in state.hashes:
+                    # This text is archived already (as the current or an earlier version).
+                    report.unchanged += 1
+                    continue
+                if state is None:
+                    state = known[article.normalized_url] = _Known(next_id, 0)
+                    next_id += 1
+                    report.new += 1
+                else:
+                    self._supersede(batch, article.normalized_url, state)
+                    report.updated += 1
+                state.version += 1
+                state.hashes.add(article.content_hash)
+                batch.rows[article.normalized_url] = _article_row(
+                    source, article, state.id, state.version, self.imported_at
+                )
+                batch.galleries[state.id] = _gallery_rows(state.id, article)
+            if batch.rows:
+                self._write(batch)
+
+    def _note_duplicate(self, source: str, article: Article, report: ImportReport) -> None:
+        first = self.seen.setdefault(article.normalized_url, source)
+        if first != source:
+            report.warnings.append(
+                (source, f"same URL as {first} earlier in this import; "
+                         "kept as a later version if its text differs")
+            )
+
+    def _supersede(self, batch: _Batch, url: str, state: _Known) -> None:
+        """Keep the current version of ``url``'s article before a newer one replaces it."""
+        pending = batch.rows.get(url)
+        if pending is not None:
+            batch.versions.append(_version_row(pending, self.imported_at))
+        else:
+            batch.replaced_ids.append(state.id)
+
+    def _known(self, urls: set[str]) -> dict[str, _Known]:
+        if not urls:
+            return {}
+        marks = ",".join("?" * len(urls))
+        params = sorted(urls)
+        known = {
+            url: _Known(article_id, version, {content_hash})
+            for url, article_id, version, content_hash in self.db.execute(
+                "SELECT normalized_url, id, version, content_hash FROM articles "
+                f"WHERE normalized_url IN ({marks})", params)
+        }
+        for url, content_hash in self.db.execute(
+            "SELECT a.normalized_url, v.content_hash FROM article_versions v "
+            f"JOIN articles a ON a.id = v.article_id WHERE a.normalized_url IN ({marks})",
+            params,
+        ):
+            known[url].hashes.add(content_hash)
+        return known
+
+    def _next_id(self) -> int:
+        return int(self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0])
+
+    def _write(self, batch: _Batch) -> None:
+        db = self.db
+        if not self.changed and self.rebuild_fts:
+            self._set_meta(fts_stale="1")
+        self.changed = True
+        if batch.replaced_ids:
+            self._keep_versions(batch.replaced_ids)
+        if batch.versions:
+            db.table("article_versions").insert_all(batch.versions)
+        ids = [row["id"] for row in batch.rows.values()]
+        marks = ",".join("?" * len(ids))
+        db.execute(f"DELETE FROM gallery_items WHERE article_id IN ({marks})", ids)
+        db.table("articles").insert_all(batch.rows.values(), pk="id", replace=True)
+        gallery_rows = [g for rows in batch.galleries.values() for g in rows]
+        if gallery_rows:
+            db.table("gallery_items").insert_all(gallery_rows)
+        if not self.rebuild_fts:
+            cols = ", ".join(FTS_COLUMNS)
+            db.execute(
+                f"INSERT INTO {FTS_TABLE} (rowid, {cols}) "
+                f"SELECT id, {cols} FROM articles WHERE id IN ({marks})",
+                ids,
+            )
+
+    def _keep_versions(self, ids: list[int]) -> None:
+        """Copy the archived rows ``ids`` to ``article_versions`` and drop them from the index."""
+        marks = ",".join("?" * len(ids))
+        cols = ", ".join(_VERSION_COLUMNS)
+        self.db.execute(
+            f"INSERT INTO article_versions (article_id, {cols}, superseded_at) "
+            f"SELECT id, {cols}, ? FROM articles WHERE id IN ({marks})",
+            [self.imported_at, *ids],
+        )
+        if not self.rebuild_fts:
+            fts_cols = ", ".join(FTS_COLUMNS)
+            self.db.execute(
+                f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {fts_cols}) "
+                f"SELECT 'delete', id, {fts_cols} FROM articles WHERE id IN ({marks})",
+                ids,
+            )
+
+    # the end
+
+    def finish(self, compact: bool) -> None:
+        """Build the index if the rows came first, stamp the archive, compact when asked."""
+        stale = self._meta("fts_stale") == "1"
+        if self.changed or stale or compact:
+            with self.db.atomic():
+                if stale:
+                    self.db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
+                    self._set_meta(fts_stale="0")
+                self._stamp()
+        if compact:
+            self.db.table("articles").optimize()
+            self.db.disable_wal()
+            self.db.vacuum()
