@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import re
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -79,11 +80,17 @@ PALETTES: dict[str, Palette] = {
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """How to render: colour theme, whether page furniture shows, which words to highlight."""
+    """How to render: colour theme, whether page furniture shows, which words to highlight.
+
+    ``web_links`` is for documents that leave the app (PDF): the source URL links to the web
+    address itself (http/https only, percent-encoded) and gallery captions carry no
+    ``broadsheet:`` links.
+    """
 
     theme: Theme = "light"
     show_furniture: bool = False
     highlight_terms: tuple[str, ...] = ()
+    web_links: bool = False
 
 
 def esc(text: str) -> str:
@@ -141,12 +148,12 @@ def render_article(record: ArchivedArticle, options: RenderOptions = RenderOptio
         "<html><head><meta charset=\"utf-8\"><style>",
         _stylesheet(palette),
         f"</style></head><body bgcolor=\"{palette.background}\">",
-        _header_html(article, marker),
+        _header_html(article, marker, options.web_links),
     ]
     gallery_index = 0
     for block in article.blocks:
         if isinstance(block, Gallery):
-            parts.append(_gallery_html(block, gallery_index, marker))
+            parts.append(_gallery_html(block, gallery_index, marker, options.web_links))
             gallery_index += 1
         else:
             parts.append(_block_html(block, options, marker))
@@ -154,12 +161,31 @@ def render_article(record: ArchivedArticle, options: RenderOptions = RenderOptio
     return "\n".join(p for p in parts if p)
 
 
-def _header_html(article: Article, marker: _Highlighter) -> str:
+def _header_html(article: Article, marker: _Highlighter, web_links: bool) -> str:
+    href = web_url(article.url) if web_links else SOURCE_LINK
+    source = esc(article.url)
+    if href is not None:
+        source = f"<a href=\"{esc(href)}\">{source}</a>"
     return (
         f"<h1>{marker(article.title)}</h1>\n"
         f"<p class=\"meta\">{esc(meta_line(article))}</p>\n"
-        f"<p class=\"source\"><a href=\"{SOURCE_LINK}\">{esc(article.url)}</a></p>"
+        f"<p class=\"source\">{source}</p>"
     )
+
+
+def web_url(url: str) -> str | None:
+    """The URL percent-encoded to plain ASCII link characters, or None unless http(s).
+
+    Qt writes a link's URI into the PDF as it is given, so parentheses, backslashes, spaces
+    and non-ASCII characters must already be encoded.
+    """
+    url = url.strip()
+    if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
+        return None
+    return urllib.parse.quote(url, safe=_URL_SAFE)
+
+
+_URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
 
 
 def _block_html(block: Block, options: RenderOptions, marker: _Highlighter) -> str:
@@ -184,28 +210,34 @@ def _embed_html(embed: Embed, marker: _Highlighter) -> str:
     )
 
 
-def _gallery_html(gallery: Gallery, k: int, marker: _Highlighter) -> str:
+def _gallery_html(gallery: Gallery, k: int, marker: _Highlighter, web_links: bool) -> str:
     count = f"{gallery.total} photo{'' if gallery.total == 1 else 's'}"
     if len(gallery.items) != gallery.total:
         count += f", {len(gallery.items)} captioned"
-    items = "\n".join(_caption_html(item, gallery.total, k, marker) for item in gallery.items)
+    items = "\n".join(
+        _caption_html(item, gallery.total, None if web_links else k, marker)
+        for item in gallery.items
+    )
     return (
         f"<a name=\"gallery-{k}\"></a><h2>{marker(gallery_heading(gallery))}</h2>\n"
         f"<p class=\"count\">{esc(count)}</p>\n{items}"
     )
 
 
-def _caption_html(item: GalleryItem, total: int, k: int, marker: _Highlighter) -> str:
-    href = f"broadsheet:gallery/{k}/{item.n}"
+def _caption_html(item: GalleryItem, total: int, k: int | None, marker: _Highlighter) -> str:
+    """One caption; ``k`` None means no links (a PDF has no gallery grid to open)."""
+    href = f"broadsheet:gallery/{k}/{int(item.n)}" if k is not None else None
     image = ""
     if item.image_id is not None:
-        image = (f"<a href=\"{href}\"><img src=\"archive:image/{int(item.image_id)}\""
-                 f" width=\"160\"></a><br>")
+        image = _linked(href, f"<img src=\"archive:image/{int(item.image_id)}\" width=\"160\">")
+        image += "<br>"
+    number = _linked(href, f"<span class=\"num\">{int(item.n)}/{int(total)}</span>")
     credit = f" — <span class=\"credit\">{marker(item.credit)}</span>" if item.credit else ""
-    return (
-        f"<p class=\"caption\">{image}<a href=\"{href}\"><span class=\"num\">"
-        f"{int(item.n)}/{int(total)}</span></a> {marker(item.caption)}{credit}</p>"
-    )
+    return f"<p class=\"caption\">{image}{number} {marker(item.caption)}{credit}</p>"
+
+
+def _linked(href: str | None, inner: str) -> str:
+    return f"<a href=\"{href}\">{inner}</a>" if href else inner
 
 
 def gallery_heading(gallery: Gallery) -> str:
