@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import json
 import sys
+import textwrap
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from desktop import __version__, paths
+from desktop.data.article import ArchivedArticle, Block, Embed, Gallery, Paragraph
 from desktop.errors import BroadsheetError
 
 EXIT_OK = 0
@@ -23,14 +26,26 @@ EXIT_SOME_REJECTED = 1
 EXIT_ERROR = 2
 
 
-def _add_db(parser: argparse.ArgumentParser) -> None:
+def _add_db(parser: argparse.ArgumentParser, default: object = None) -> None:
     parser.add_argument(
         "--db",
         type=Path,
-        default=None,
+        default=default,
         help="archive file (default: your own archive if you have imported seeds, "
         "else the bundled one)",
     )
+
+
+def _add_sub_db(parser: argparse.ArgumentParser) -> None:
+    """``--db`` after a command; SUPPRESS keeps a ``--db`` given before the command."""
+    _add_db(parser, default=argparse.SUPPRESS)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,26 +74,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_import = sub.add_parser("import", help="import seed files into an archive")
     p_import.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    _add_db(p_import)
+    _add_sub_db(p_import)
     p_import.add_argument(
         "--compact", action="store_true", help="optimise and vacuum (for the bundled archive)"
     )
 
     p_show = sub.add_parser("show", help="print one article")
     p_show.add_argument("article", metavar="ARTICLE", help="article id or URL")
-    _add_db(p_show)
+    _add_sub_db(p_show)
     p_show.add_argument("--json", action="store_true")
 
     p_search = sub.add_parser("search", help="full-text search")
     p_search.add_argument("query", metavar="QUERY")
-    _add_db(p_search)
-    p_search.add_argument("--limit", type=int, default=20)
+    _add_sub_db(p_search)
+    p_search.add_argument("--limit", type=_positive_int, default=20)
     p_search.add_argument("--json", action="store_true")
 
     p_pdf = sub.add_parser("export-pdf", help="export articles to a PDF file")
     p_pdf.add_argument("article", nargs="?", metavar="ARTICLE", help="article id or URL")
     p_pdf.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
-    _add_db(p_pdf)
+    _add_sub_db(p_pdf)
     p_pdf.add_argument("--page-size", choices=["A4", "Letter"], default="A4")
     p_pdf.add_argument("--pdfa", action="store_true", help="write PDF/A-1b")
     p_pdf.add_argument("--search", dest="pdf_search", metavar="QUERY")
@@ -106,7 +121,16 @@ def _log_bug(exc: BaseException) -> Path | None:
         return None
 
 
+def _tolerant_streams() -> None:
+    """Seed text can hold characters a non-UTF-8 terminal cannot show: escape, don't crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir is not None:
@@ -138,16 +162,115 @@ def _dispatch(args: argparse.Namespace) -> int:
     return _cmd_gui(args)
 
 
+class _ProgressBar:
+    """A one-line progress bar on stderr, redrawn only when it changes."""
+
+    WIDTH = 30
+
+    def __init__(self) -> None:
+        self._last = ""
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        line = f"\rimporting [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
+        if line != self._last:
+            self._last = line
+            sys.stderr.write(line)
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self._last:
+            sys.stderr.write("\n")
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
-    raise BroadsheetError(None, "import is not available yet")
+    from desktop.data.importer import import_seeds, prepare_user_archive
+
+    db = Path(args.db) if args.db is not None else prepare_user_archive()
+    bar = _ProgressBar() if sys.stderr.isatty() else None
+    try:
+        report = import_seeds(args.paths, db, compact=args.compact, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    for path, reason in report.rejected:
+        print(f"rejected: {path}: {reason}", file=sys.stderr)
+    for path, message in report.warnings:
+        print(f"warning: {path}: {message}", file=sys.stderr)
+    print(report.summary())
+    return EXIT_SOME_REJECTED if report.rejected else EXIT_OK
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    raise BroadsheetError(None, "show is not available yet")
+    from desktop.data.archive import Archive
+    from desktop.data.article import article_to_json
+
+    with Archive(_db_path(args)) as archive:
+        record = archive.get(archive.resolve(args.article))
+    if args.json:
+        print(json.dumps(article_to_json(record), ensure_ascii=False, indent=2))
+    else:
+        print(_article_text(record))
+    return EXIT_OK
+
+
+def _article_text(record: ArchivedArticle) -> str:
+    """An article as readable plain text: a header, then its blocks in order."""
+    a = record.article
+    place = " · ".join(x for x in (a.outlet, " / ".join(a.section), a.date) if x)
+    counts = [
+        f"score {a.score}" if a.score is not None else "no score",
+        f"{a.comments} comments" if a.comments is not None else "no comment count",
+        f"{a.word_count} words",
+        f"version {record.versions}",
+        f"id {record.id}",
+    ]
+    lines = [a.title, "=" * min(len(a.title), 78), place, a.url, " · ".join(counts)]
+    for block in a.blocks:
+        lines += ["", *_block_text(block)]
+    return "\n".join(lines)
+
+
+def _block_text(block: Block) -> list[str]:
+    if isinstance(block, Paragraph):
+        return [textwrap.fill(block.text, 78, break_on_hyphens=False)]
+    if isinstance(block, Gallery):
+        head = f"In pictures: {block.title}" if block.title else "In pictures"
+        lines = [f"{head} ({len(block.items)} of {block.total} photos)"]
+        for item in block.items:
+            credit = f" [{item.credit}]" if item.credit else ""
+            lines.append(f"  {item.n}/{block.total} {item.caption}{credit}")
+        return lines
+    if isinstance(block, Embed):
+        by = f", by {block.by}" if block.by else ""
+        return [f"[{block.kind}] {block.title}{by}"]
+    return [f"({block.text})"]
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    raise BroadsheetError(None, "search is not available yet")
+    from desktop.data.archive import Archive
+
+    with Archive(_db_path(args)) as archive:
+        hits = archive.search(args.query, limit=args.limit)
+    if args.json:
+        rows = [
+            {"id": h.id, "url": h.url, "title": h.title, "outlet": h.outlet,
+             "snippet": h.snippet}
+            for h in hits
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not hits:
+        print(f"no articles match {args.query!r}", file=sys.stderr)
+    bold = sys.stdout.isatty()
+    for rank, hit in enumerate(hits, start=1):
+        where = " · ".join(x for x in (hit.outlet, " / ".join(hit.section)) if x)
+        snippet = "".join(
+            f"\033[1m{text}\033[0m" if matched and bold else text
+            for text, matched in hit.snippet_parts
+        )
+        print(f"{rank}. {hit.title}\n   {where} · id {hit.id}\n   {snippet}")
+    return EXIT_OK
 
 
 def _cmd_export_pdf(args: argparse.Namespace) -> int:
