@@ -207,8 +207,14 @@ _FURNITURE_PATTERNS = tuple(
         r"[0-9]{1,2}:[0-9]{2} [ap]m - [0-9]{1,2} [a-z]{3} [0-9]{4}",
         r"play video\s*[0-9:]*",
         r"subscribe to .{1,60} for free",
+        r"[0-9]{1,3} photos",
+        r"[0-9]{1,2}:[0-9]{2}",
+        r"\(?(?:photo(?:graph)?:? )?(?:by )?[^()]{0,60}?/\s?"
+        rf"(?:{'|'.join(re.escape(a) for a in PHOTO_AGENCIES)})\)?",
     )
 )
+# BBC scrapes glue the photo credit to the caption: "… in Dallas.Image copyrightGETTY IMAGES".
+_GLUED_COPYRIGHT = re.compile(r"(?P<text>.*\S)(?P<credit>Image copyright\s?\S.*)")
 
 
 def _units(lines: Iterable[str]) -> list[str]:
@@ -319,8 +325,11 @@ def parse_blocks(units: Sequence[str]) -> list[Block]:
             blocks.append(gallery)
             continue
         embed = _embed(unit)
+        glued = _GLUED_COPYRIGHT.fullmatch(unit)
         if embed is not None:
             blocks.append(embed)
+        elif glued is not None and not is_furniture(glued["text"]):
+            blocks += [Paragraph(glued["text"]), Furniture(glued["credit"])]
         elif is_furniture(unit) or _IN_PICTURES.fullmatch(unit):
             blocks.append(Furniture(unit))
         else:
@@ -332,7 +341,8 @@ def parse_blocks(units: Sequence[str]) -> list[Block]:
 # --- title ----------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+")
-_RUN_SEPARATORS = frozenset({" ", "-"})
+# Words of one run are joined by these; "Trump’s Cabinet" is the slug run "trump-s-cabinet".
+_RUN_SEPARATORS = frozenset({" ", "-", "'", "\u2019"})
 _SENTENCE_END = tuple(".!?:;…")
 _OPENERS = " \t\"'“‘«([{—–-*•"
 

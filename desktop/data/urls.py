@@ -126,11 +126,16 @@ _MONTHS = {
 _YEAR = r"(?:19[5-9]\d|20\d\d)"
 _DATE_SLASHED = re.compile(rf"/({_YEAR})/(\d{{1,2}}|[a-z]{{3,4}})/(\d{{1,2}})(?=/|$)")
 _DATE_COMPACT = re.compile(rf"(?<!\d)({_YEAR})(\d\d)(\d\d)(?!\d)")
+# Section words that are abbreviations: ``us-news`` is "US News", not "Us News".
+_ACRONYMS = frozenset({"uk", "us", "usa", "eu", "un", "uae", "nhs", "tv", "nfl", "nba", "mlb"})
 _FILE_EXTENSIONS = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cms|cfm|story)$", re.IGNORECASE)
 # An outlet's id token: numeric ids of five or more digits, or a letter and such an id
-# (the Independent's ``a7386276``); ``index`` is never a word of a title.
-_ID_TOKEN = re.compile(r"^(?:[a-z]{0,2}\d{5,}|index)$", re.IGNORECASE)
-_WORD_SPLIT = re.compile(r"[-_+\s.,]+")
+# (the Independent's ``a7386276``), letter-and-digit codes (Reuters' ``idUSKBN1431Z1``);
+# ``index`` is never a word of a title.
+_ID_TOKEN = re.compile(
+    r"^(?:[a-z]{0,2}\d{5,}|(?=(?:[a-z]*\d){3})(?=\d*[a-z])[a-z\d]{6,}|index)$", re.IGNORECASE
+)
+_WORD_SPLIT = re.compile(r"[\W_]+")
 _HOST_OK = re.compile(r"^[^\s/\\?#@:\[\]]+$")
 
 
@@ -248,10 +253,13 @@ def _segments(url: str) -> list[str]:
     return [unquote(s) for s in parts.path.split("/") if s.strip()]
 
 
+def _raw_tokens(segment: str) -> list[str]:
+    return [t for t in _WORD_SPLIT.split(_FILE_EXTENSIONS.sub("", segment)) if t]
+
+
 def _slug_tokens(segment: str) -> list[str]:
     """The words of one path segment, with file extension and id tokens removed."""
-    stem = _FILE_EXTENSIONS.sub("", segment)
-    return [t for t in _WORD_SPLIT.split(stem) if t and not _ID_TOKEN.match(t)]
+    return [t for t in _raw_tokens(segment) if not _ID_TOKEN.match(t)]
 
 
 def _is_slug(segment: str) -> bool:
@@ -259,9 +267,9 @@ def _is_slug(segment: str) -> bool:
     words = [t for t in _slug_tokens(segment) if not t.isdigit()]
     if len(words) >= 2:
         return True
-    stem = _FILE_EXTENSIONS.sub("", segment)
-    marked = stem != segment or len(_WORD_SPLIT.split(stem)) > len(_slug_tokens(segment))
-    return len(words) == 1 and marked
+    has_extension = _FILE_EXTENSIONS.search(segment) is not None
+    has_id = len(_raw_tokens(segment)) > len(_slug_tokens(segment))
+    return len(words) == 1 and (has_extension or has_id)
 
 
 def _slug_index(segments: list[str]) -> int | None:
@@ -308,8 +316,13 @@ def section_of(url: str) -> tuple[str, ...]:
             continue
         words = [w for w in _slug_tokens(segments[position]) if not w.isdigit()]
         if words:
-            section.append(" ".join(w.capitalize() for w in words))
+            section.append(" ".join(_title_case(w) for w in words))
     return tuple(section)
+
+
+def _title_case(word: str) -> str:
+    low = word.lower()
+    return low.upper() if low in _ACRONYMS else low.capitalize()
 
 
 def _valid_date(year: str, month: str, day: str) -> str | None:
