@@ -20,11 +20,12 @@ import random
 import re
 import sys
 import time
-import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from desktop.data.seed import decode_seed
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_CORPUS = REPO.parent / "shared" / "corpus" / "real"
@@ -110,32 +111,6 @@ EMBED_AUTHORS = ("admin", "Newsdesk", "Video team", "Sarah Jones", "Tom Peck", "
 
 _ID_FIELD = re.compile(r"\{id(\d+)\}")
 _WORD = re.compile(r"[A-Za-z0-9]+")
-_LINE_ENDS = re.compile(r"\r\n|\r|\x85|\u2028|\u2029")
-
-
-def decode_body(data: bytes) -> str:
-    """Decode a scraped body: UTF-8 (BOM stripped) else cp1252; CRLF, CR and NEL become LF.
-
-    Prefers the parser's own decoder once ``desktop.data.seed`` provides one, so the corpus is
-    decoded exactly the way an import decodes a seed.
-    """
-    parser_decode = _parser_decoder()
-    if parser_decode is not None:
-        return parser_decode(data)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return unicodedata.normalize("NFC", _LINE_ENDS.sub("\n", text))
-
-
-def _parser_decoder() -> Callable[[bytes], str] | None:
-    try:
-        from desktop.data import seed
-    except ImportError:
-        return None
-    decode = getattr(seed, "decode_seed_bytes", None) or getattr(seed, "decode_bytes", None)
-    return decode if callable(decode) else None
 
 
 @dataclass(frozen=True)
@@ -150,7 +125,7 @@ def load_pool(corpus_dir: Path = REAL_CORPUS) -> Pool:
     """Split every real body into paragraph candidates (one per line, at least 12 words)."""
     paragraphs: dict[str, None] = {}
     for path in sorted(corpus_dir.glob("*.txt")):
-        for line in decode_body(path.read_bytes()).split("\n"):
+        for line in decode_seed(path.read_bytes(), str(path)).split("\n"):
             text = " ".join(line.split())
             if len(text.split()) >= 12 and not re.match(r"\d+/\d+ ", text):
                 paragraphs[text] = None
