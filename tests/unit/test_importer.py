@@ -1,0 +1,363 @@
+"""The import step: schema, idempotent and incremental imports, versions, rejects, batches."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+from desktop import __version__, paths
+from desktop.data import importer
+from desktop.data.archive import Archive
+from desktop.data.importer import ImportReport, import_seeds, prepare_user_archive
+from desktop.errors import ArchiveError
+from tests.conftest import SEED_FILE, SEEDS_DIR, TEST_SEEDS_DIR
+
+SEED_URL = SEED_FILE.read_text(encoding="utf-8").splitlines()[0]
+
+
+def write_seed(path: Path, url: str, body: str, score: int = 10, comments: int = 2) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{url}\n{score}\n{comments}\n{body}\n", encoding="utf-8")
+    return path
+
+
+def guardian(slug: str) -> str:
+    return f"https://www.theguardian.com/world/2016/oct/29/{slug}"
+
+
+def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def counts(report: ImportReport) -> tuple[int, int, int, int, int]:
+    return (report.new, report.updated, report.unchanged, len(report.rejected),
+            len(report.warnings))
+
+
+def test_summary_line_reads_exactly() -> None:
+    report = ImportReport(3, 1, 2, [("a", "x")], [("b", "y"), ("c", "z")])
+    assert report.summary() == "imported 3 new, 1 updated, 2 unchanged, 1 rejected, 2 warnings"
+
+
+def test_seed_imports_once_then_is_unchanged(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    assert import_seeds([SEEDS_DIR], db).summary() == (
+        "imported 1 new, 0 updated, 0 unchanged, 0 rejected, 0 warnings")
+    assert import_seeds([SEEDS_DIR], db).summary() == (
+        "imported 0 new, 0 updated, 1 unchanged, 0 rejected, 0 warnings")
+    assert rows(db, "SELECT count(*) FROM articles") == [(1,)]
+    assert rows(db, "SELECT count(*) FROM article_versions") == [(0,)]
+
+
+def test_schema_has_every_table_and_the_fts_tokenizer(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    import_seeds([SEED_FILE], db)
+    names = {r[0] for r in rows(db, "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"articles", "article_versions", "gallery_items", "images", "meta",
+            "articles_fts"} <= names
+    fts_sql = rows(db, "SELECT sql FROM sqlite_master WHERE name='articles_fts'")[0][0]
+    assert "porter unicode61 remove_diacritics 2" in str(fts_sql)
+    assert 'content="articles"' in str(fts_sql)
+    columns = {r[1] for r in rows(db, "PRAGMA table_info(articles)")}
+    assert {"id", "normalized_url", "url", "outlet", "domain", "section", "date", "title",
+            "score", "comments", "word_count", "content_hash", "source_file",
+            "imported_at"} <= columns
+    assert {r[1] for r in rows(db, "PRAGMA table_info(images)")} == {"id", "data", "mime"}
+
+
+def test_meta_records_schema_build_time_and_app_version(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    import_seeds([SEED_FILE], db)
+    meta = dict(rows(db, "SELECT key, value FROM meta"))
+    assert meta["schema_version"] == "1"
+    assert meta["app_version"] == __version__
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", str(meta["built_at"]))
+
+
+def test_normalised_url_is_unique(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    import_seeds([SEED_FILE], db)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn = sqlite3.connect(db)
+        try:
+            conn.execute("INSERT INTO articles (normalized_url, url, domain, outlet, section, "
+                         "title, word_count, content_hash, imported_at, version, warnings, "
+                         "blocks, body_text, captions_text) SELECT normalized_url, url, domain, "
+                         "outlet, section, title, word_count, content_hash, imported_at, "
+                         "version, warnings, blocks, body_text, captions_text FROM articles")
+        finally:
+            conn.close()
+
+
+def test_seed_gallery_items_keep_captions_and_credits(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    import_seeds([SEED_FILE], db)
+    items = rows(db, "SELECT gallery, n, caption, credit, image_id FROM gallery_items "
+                     "ORDER BY n")
+    assert [r[1] for r in items] == list(range(1, 29))
+    assert {r[0] for r in items} == {0}
+    assert {r[4] for r in items} == {None}
+    assert Counter(r[3] for r in items) == {"Reuters": 8, "Getty": 18, "AP": 1, None: 1}
+    assert items[0][3] is None
+    assert items[25][2] == "Iraqi pro-government forces"
+
+
+def test_changed_text_updates_and_keeps_the_earlier_version(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    url = guardian("river-floods-town")
+    write_seed(tmp_path / "one" / "a.txt", url, "The river flooded the town overnight.")
+    write_seed(tmp_path / "two" / "a.txt", url, "The river burst its banks at dawn.")
+    assert counts(import_seeds([tmp_path / "one"], db)) == (1, 0, 0, 0, 0)
+    assert counts(import_seeds([tmp_path / "two"], db)) == (0, 1, 0, 0, 0)
+    with Archive(db) as archive:
+        article_id = archive.resolve(url)
+        assert archive.get(article_id).versions == 2
+        versions = archive.versions(article_id)
+    assert [v.version for v in versions] == [1, 2]
+    assert versions[0].article.body_text == "The river flooded the town overnight."
+    assert versions[1].article.body_text == "The river burst its banks at dawn."
+    assert versions[0].source_file == str(tmp_path / "one" / "a.txt")
+
+
+def test_score_change_alone_is_a_new_version(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    url = guardian("river-floods-town")
+    import_seeds([write_seed(tmp_path / "a.txt", url, "Same text.", score=1)], db)
+    report = import_seeds([write_seed(tmp_path / "a.txt", url, "Same text.", score=2)], db)
+    assert counts(report) == (0, 1, 0, 0, 0)
+    assert rows(db, "SELECT score, version FROM articles") == [(2, 2)]
+    assert rows(db, "SELECT score, version FROM article_versions") == [(1, 1)]
+
+
+def test_updated_article_is_searched_by_its_new_text_only(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    url = guardian("river-floods-town")
+    for i in range(5):  # a larger archive, so the update goes row by row into the index
+        write_seed(tmp_path / "many" / f"{i}.txt", guardian(f"story-{i}"), f"Story {i} text.")
+    write_seed(tmp_path / "many" / "a.txt", url, "The river overflowed its banks.")
+    import_seeds([tmp_path / "many"], db)
+    import_seeds([write_seed(tmp_path / "new" / "a.txt", url, "Heavy snowfall today.")], db)
+    with Archive(db) as archive:
+        assert [h.url for h in archive.search("snowfall")] == [url]
+        assert archive.search("overflowed") == []
+        assert len(archive.search("story")) == 5
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)")
+    conn.close()
+
+
+def test_duplicate_urls_in_one_import_become_versions_in_file_order(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    url = guardian("river-floods-town")
+    write_seed(tmp_path / "in" / "a.txt", url, "First telling.")
+    write_seed(tmp_path / "in" / "b.txt", url, "Second telling.")
+    report = import_seeds([tmp_path / "in"], db)
+    assert counts(report) == (1, 1, 0, 0, 1)
+    assert report.warnings[0][0] == str(tmp_path / "in" / "b.txt")
+    assert "same URL as" in report.warnings[0][1]
+    with Archive(db) as archive:
+        record = archive.get(archive.resolve(url))
+        assert record.article.body_text == "Second telling."
+        assert record.versions == 2
+    again = import_seeds([tmp_path / "in"], db)
+    assert counts(again) == (0, 0, 2, 0, 1)
+    assert rows(db, "SELECT count(*) FROM article_versions") == [(1,)]
+
+
+def test_same_url_different_spelling_is_one_article(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    write_seed(tmp_path / "a.txt", guardian("x-story"), "Text.")
+    write_seed(tmp_path / "b.txt", guardian("x-story").replace("https://www.", "http://"),
+               "Text.")
+    report = import_seeds([tmp_path / "a.txt", tmp_path / "b.txt"], db)
+    assert (report.new, report.unchanged) == (1, 1)
+
+
+def test_import_never_deletes(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    import_seeds([write_seed(tmp_path / "a.txt", guardian("a-story"), "Alpha.")], db)
+    import_seeds([write_seed(tmp_path / "b.txt", guardian("b-story"), "Beta.")], db)
+    assert rows(db, "SELECT count(*) FROM articles") == [(2,)]
+
+
+def test_folder_with_bad_seeds_imports_the_good_and_lists_the_bad(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_seed(folder / "good.txt", guardian("good-story"), "Good text.")
+    write_seed(folder / "sub" / "good2.txt", guardian("good-two"), "More good text.")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "nul.txt").write_bytes(b"http://x.com/a\n1\n2\nhello\x00world\n")
+    write_seed(folder / "ftp.txt", "ftp://x.com/a", "Body.")
+    (folder / "nobody.txt").write_bytes(b"http://x.com/a\n1\n2\n\n\n")
+    with (folder / "big.txt").open("wb") as fh:
+        fh.write(b"http://x.com/a\n1\n2\n")
+        fh.write(b"word " * (11 * 1024 * 1024 // 5))
+    report = import_seeds([folder], tmp_path / "a.db")
+    assert (report.new, report.updated, report.unchanged) == (2, 0, 0)
+    assert sorted(report.rejected) == [
+        (str(folder / "big.txt"), "the file is larger than 10 MB"),
+        (str(folder / "empty.txt"), "the file is empty"),
+        (str(folder / "ftp.txt"), "line 1 is not an http(s) URL"),
+        (str(folder / "nobody.txt"), "the file has no body text"),
+        (str(folder / "nul.txt"), "the file is binary (it contains NUL bytes)"),
+    ]
+
+
+def test_folders_are_searched_recursively_for_txt_only(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_seed(folder / "a" / "b" / "deep.txt", guardian("deep-story"), "Deep.")
+    write_seed(folder / "notes.md", guardian("md-story"), "Not a seed.")
+    report = import_seeds([folder], tmp_path / "a.db")
+    assert counts(report) == (1, 0, 0, 0, 0)
+    assert rows(tmp_path / "a.db", "SELECT source_file FROM articles") == [
+        (str(folder / "a" / "b" / "deep.txt"),)]
+
+
+def test_symlinks_do_not_lead_out_of_the_folder(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write_seed(outside / "secret.txt", guardian("secret-story"), "Outside text.")
+    folder = tmp_path / "in"
+    write_seed(folder / "own.txt", guardian("own-story"), "Own text.")
+    (folder / "link.txt").symlink_to(outside / "secret.txt")
+    (folder / "linkdir").symlink_to(outside, target_is_directory=True)
+    (folder / "inner.txt").symlink_to(folder / "own.txt")
+    report = import_seeds([folder], tmp_path / "a.db")
+    assert report.new == 1
+    assert report.rejected == [
+        (str(folder / "link.txt"), "a symbolic link to a file outside the folder; not followed")
+    ]
+    assert rows(tmp_path / "a.db", "SELECT title FROM articles") == [("Own story",)]
+
+
+def test_a_missing_path_is_rejected_and_the_rest_imported(tmp_path: Path) -> None:
+    report = import_seeds([tmp_path / "nope", SEED_FILE], tmp_path / "a.db")
+    assert report.rejected == [(str(tmp_path / "nope"), "no such file or folder")]
+    assert report.new == 1
+
+
+def test_the_same_file_given_twice_is_imported_once(tmp_path: Path) -> None:
+    report = import_seeds([SEED_FILE, SEEDS_DIR], tmp_path / "a.db")
+    assert counts(report) == (1, 0, 0, 0, 0)
+
+
+def test_seed_warnings_are_reported(tmp_path: Path) -> None:
+    seed = TEST_SEEDS_DIR / "reuters_no_counts.txt"
+    report = import_seeds([seed], tmp_path / "a.db")
+    assert report.new == 1
+    assert report.warnings
+    assert {path for path, _ in report.warnings} == {str(seed)}
+
+
+def test_progress_counts_every_file(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    for i in range(3):
+        write_seed(folder / f"{i}.txt", guardian(f"story-{i}"), "Text.")
+    (folder / "empty.txt").write_bytes(b"")
+    calls: list[tuple[int, int]] = []
+    import_seeds([folder], tmp_path / "a.db", progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_compact_leaves_a_single_file_with_a_sound_index(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    import_seeds([SEEDS_DIR, TEST_SEEDS_DIR], db, compact=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.db"]
+    assert rows(db, "PRAGMA journal_mode") == [("delete",)]
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)")
+    conn.close()
+
+
+def test_a_failed_batch_leaves_the_archive_as_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "a.db"
+    folder = tmp_path / "in"
+    for i in range(5):
+        write_seed(folder / f"{i}.txt", guardian(f"story-{i}"), f"Story number {i}.")
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    real_insert_all = sqlite_utils.db.Table.insert_all
+    calls = {"articles": 0}
+
+    def failing_insert_all(
+        self: sqlite_utils.db.Table, records: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        if self.name == "articles":
+            calls["articles"] += 1
+            if calls["articles"] == 2:
+                raise RuntimeError("power cut")
+        return real_insert_all(self, records, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", failing_insert_all)
+    with pytest.raises(RuntimeError, match="power cut"):
+        import_seeds([folder], db)
+    assert rows(db, "SELECT source_file FROM articles ORDER BY id") == [
+        (str(folder / "0.txt"),), (str(folder / "1.txt"),)]
+    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", real_insert_all)
+    report = import_seeds([folder], db)
+    assert counts(report) == (3, 0, 2, 0, 0)
+    with Archive(db) as archive:
+        assert len(archive.search("story")) == 5
+
+
+def test_unwritable_archive_is_an_archive_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(ArchiveError, match="cannot create the archive's folder"):
+        import_seeds([SEED_FILE], blocker / "a.db")
+
+
+def test_a_folder_as_archive_is_an_archive_error(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveError, match="is a folder"):
+        import_seeds([SEED_FILE], tmp_path)
+
+
+def test_corrupt_archive_is_an_archive_error(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    db.write_bytes(b"this is not a database, just text " * 200)
+    with pytest.raises(ArchiveError, match="not an SQLite archive"):
+        import_seeds([SEED_FILE], db)
+
+
+def test_another_sqlite_database_is_left_alone(tmp_path: Path) -> None:
+    db = tmp_path / "other.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE people (name TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(ArchiveError, match="not a Broadsheet archive"):
+        import_seeds([SEED_FILE], db)
+    assert rows(db, "SELECT name FROM sqlite_master") == [("people",)]
+
+
+def test_archive_from_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    import_seeds([SEED_FILE], db)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(ArchiveError, match="newer Broadsheet"):
+        import_seeds([SEED_FILE], db)
+
+
+def test_user_archive_starts_as_a_copy_of_the_bundled_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled = tmp_path / "bundled.db"
+    import_seeds([SEED_FILE], bundled)
+    monkeypatch.setattr(paths, "bundled_archive", lambda: bundled)
+    target = prepare_user_archive()
+    assert target == paths.user_archive()
+    assert target.read_bytes() == bundled.read_bytes()
+    assert os.path.samefile(target.parent, paths.user_data_dir())
