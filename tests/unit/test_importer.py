@@ -79,7 +79,7 @@ def test_schema_has_every_table_and_the_fts_tokenizer(tmp_path: Path) -> None:
 def test_meta_records_schema_build_time_and_app_version(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     import_seeds([SEED_FILE], db)
-    meta = dict(rows(db, "SELECT key, value FROM meta"))
+    meta = {str(k): str(v) for k, v in rows(db, "SELECT key, value FROM meta")}
     assert meta["schema_version"] == "1"
     assert meta["app_version"] == __version__
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", str(meta["built_at"]))
