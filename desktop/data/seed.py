@@ -191,8 +191,7 @@ FURNITURE_LINES = frozenset(
 _FURNITURE_PATTERNS = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"image copyright\b.*",
-        r".{0,20}image copyright\S*",
+        r".{0,20}image copyright ?[^.!?]{0,60}",
         r"image caption\b.{0,200}",
         r"media playback is unsupported on your device",
         r"(?:read more|related|see also|more on this story|most read)\s*:.{0,200}",
@@ -214,7 +213,7 @@ _FURNITURE_PATTERNS = tuple(
     )
 )
 # BBC scrapes glue the photo credit to the caption: "… in Dallas.Image copyrightGETTY IMAGES".
-_GLUED_COPYRIGHT = re.compile(r"(?P<text>.*\S)(?P<credit>Image copyright\s?\S.*)")
+_GLUED_COPYRIGHT = re.compile(r"(?P<text>.*[.!?\"”’])(?P<credit>Image copyright ?[^.!?]{1,60})")
 
 
 def _units(lines: Iterable[str]) -> list[str]:
