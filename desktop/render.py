@@ -105,7 +105,7 @@ def _stylesheet(p: Palette) -> str:
         f"body {{ color: {p.text}; background-color: {p.background};"
         f" font-family: {body_faces}; }}\n"
         f"p {{ line-height: {LINE_HEIGHT_PERCENT}%; margin-top: 0px; margin-bottom: 10px; }}\n"
-        f"h1 {{ font-size: xx-large; font-weight: bold; line-height: 120%;"
+        f"h1 {{ font-size: x-large; font-weight: bold; line-height: 120%;"
         f" margin-top: 0px; margin-bottom: 8px; }}\n"
         f"h2 {{ font-size: large; font-weight: bold; line-height: 130%;"
         f" margin-top: 18px; margin-bottom: 6px; }}\n"
@@ -117,6 +117,7 @@ def _stylesheet(p: Palette) -> str:
         f".count {{ font-family: {ui_faces}; font-size: small; color: {p.muted};"
         f" margin-bottom: 6px; }}\n"
         f".caption {{ font-size: small; line-height: 135%; margin-bottom: 4px; }}\n"
+        f".last {{ margin-bottom: 16px; }}\n"
         f".num {{ font-family: {ui_faces}; font-weight: bold; }}\n"
         f".credit {{ color: {p.muted}; font-style: italic; }}\n"
         f".embed {{ font-family: {ui_faces}; font-size: small; background-color: {p.box};"
@@ -214,9 +215,10 @@ def _gallery_html(gallery: Gallery, k: int, marker: _Highlighter, web_links: boo
     count = f"{gallery.total} photo{'' if gallery.total == 1 else 's'}"
     if len(gallery.items) != gallery.total:
         count += f", {len(gallery.items)} captioned"
+    link_k = None if web_links else k
     items = "\n".join(
-        _caption_html(item, gallery.total, None if web_links else k, marker)
-        for item in gallery.items
+        _caption_html(item, gallery.total, link_k, marker, last=i == len(gallery.items) - 1)
+        for i, item in enumerate(gallery.items)
     )
     return (
         f"<a name=\"gallery-{k}\"></a><h2>{marker(gallery_heading(gallery))}</h2>\n"
@@ -224,16 +226,24 @@ def _gallery_html(gallery: Gallery, k: int, marker: _Highlighter, web_links: boo
     )
 
 
-def _caption_html(item: GalleryItem, total: int, k: int | None, marker: _Highlighter) -> str:
-    """One caption; ``k`` None means no links (a PDF has no gallery grid to open)."""
+def _caption_html(
+    item: GalleryItem, total: int, k: int | None, marker: _Highlighter, *, last: bool
+) -> str:
+    """One caption; ``k`` None means no links (a PDF has no gallery grid to open).
+
+    The credit is joined to the caption by no-break spaces, so it never wraps alone.
+    """
     href = f"broadsheet:gallery/{k}/{int(item.n)}" if k is not None else None
     image = ""
     if item.image_id is not None:
         image = _linked(href, f"<img src=\"archive:image/{int(item.image_id)}\" width=\"160\">")
         image += "<br>"
     number = _linked(href, f"<span class=\"num\">{int(item.n)}/{int(total)}</span>")
-    credit = f" — <span class=\"credit\">{marker(item.credit)}</span>" if item.credit else ""
-    return f"<p class=\"caption\">{image}{number} {marker(item.caption)}{credit}</p>"
+    credit = ""
+    if item.credit:
+        credit = f"\u00a0—\u00a0<span class=\"credit\">{marker(item.credit)}</span>"
+    css = "caption last" if last else "caption"
+    return f"<p class=\"{css}\">{image}{number} {marker(item.caption)}{credit}</p>"
 
 
 def _linked(href: str | None, inner: str) -> str:
