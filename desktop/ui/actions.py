@@ -1,0 +1,100 @@
+"""Every QAction of the main window, built once, with standard shortcuts where Qt has them.
+
+``Actions`` only creates and labels the actions (and their theme group); the main window
+builds menus and toolbars from them and connects them in ``_connect_signals()``. No slots here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
+
+StandardKey = QKeySequence.StandardKey
+Shortcut = StandardKey | str | tuple[StandardKey | str, ...] | None
+
+
+class Actions:
+    """The window's actions, as attributes; ``all()`` lists them for the shortcuts dialog."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self._parent = parent
+        self._all: list[QAction] = []
+        icon = parent.style().standardIcon
+        # File
+        self.open_archive = self._make("&Open archive…", StandardKey.Open)
+        self.export_pdf = self._make(
+            "&Export PDF…", "Ctrl+E", icon(QStyle.StandardPixmap.SP_DialogSaveButton)
+        )
+        self.quit = self._make("&Quit", (StandardKey.Quit, "Ctrl+Q"))
+        # Edit
+        self.copy = self._make("&Copy", StandardKey.Copy)
+        self.copy_citation = self._make("Copy ci&tation", "Ctrl+Shift+C")
+        self.find = self._make("&Find in article…", StandardKey.Find)
+        self.find_next = self._make("Find &next", StandardKey.FindNext)
+        self.find_previous = self._make("Find pre&vious", StandardKey.FindPrevious)
+        # View
+        self.zoom_in = self._make("Zoom &in", StandardKey.ZoomIn)
+        self.zoom_out = self._make("Zoom &out", StandardKey.ZoomOut)
+        self.zoom_reset = self._make("&Actual size", "Ctrl+0")
+        self.theme_system = self._make("&System theme", None, checkable=True)
+        self.theme_light = self._make("&Light theme", None, checkable=True)
+        self.theme_dark = self._make("&Dark theme", None, checkable=True)
+        self.theme_group = QActionGroup(parent)
+        for action in (self.theme_system, self.theme_light, self.theme_dark):
+            self.theme_group.addAction(action)
+        self.theme_system.setChecked(True)
+        self.show_furniture = self._make("Show page &furniture", None, checkable=True)
+        self.view_reader = self._make("&Reader", "Ctrl+1")
+        self.view_gallery = self._make("&Gallery", "Ctrl+2")
+        # Go
+        self.back = self._make(
+            "&Back", StandardKey.Back, icon(QStyle.StandardPixmap.SP_ArrowBack)
+        )
+        self.forward = self._make(
+            "&Forward", StandardKey.Forward, icon(QStyle.StandardPixmap.SP_ArrowForward)
+        )
+        self.search = self._make("&Search the archive", "Ctrl+K")
+        # Help
+        self.shortcuts = self._make("&Keyboard shortcuts", StandardKey.HelpContents)
+        self.about = self._make("&About Broadsheet", None)
+        self.back.setEnabled(False)
+        self.forward.setEnabled(False)
+
+    def _make(
+        self,
+        text: str,
+        shortcut: Shortcut,
+        icon: QIcon | None = None,
+        *,
+        checkable: bool = False,
+    ) -> QAction:
+        action = QAction(text, self._parent)
+        if icon is not None:
+            action.setIcon(icon)
+        action.setShortcuts(_key_sequences(shortcut))
+        action.setCheckable(checkable)
+        tip = text.replace("&", "").rstrip("…")
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip} ({keys})" if keys else tip)
+        self._parent.addAction(action)
+        self._all.append(action)
+        return action
+
+    def all(self) -> list[QAction]:
+        """Every action, in menu order."""
+        return list(self._all)
+
+
+def _key_sequences(shortcut: Shortcut) -> list[QKeySequence]:
+    """Key sequences for ``shortcut``, without duplicates or empty ones."""
+    if shortcut is None:
+        return []
+    items = shortcut if isinstance(shortcut, tuple) else (shortcut,)
+    sequences: list[QKeySequence] = []
+    for item in items:
+        if isinstance(item, StandardKey):
+            found = QKeySequence.keyBindings(item)
+        else:
+            found = [QKeySequence(item)]
+        sequences += [s for s in found if not s.isEmpty() and s not in sequences]
+    return sequences

@@ -1,0 +1,250 @@
+"""Starting the window: ``run(args, db_path) -> int``.
+
+Here live the QApplication, the ``sys.excepthook`` that logs a bug's traceback to the user log
+folder and says where it is, the Qt message handler, and the check modes ``--screenshot`` and
+``--self-test``. Expected errors (``BroadsheetError``) become one plain-text line (and a plain
+message box when a person is looking); nothing here shows a traceback to the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import (
+    QEventLoop,
+    QMessageLogContext,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import __version__, paths
+from desktop.cli import EXIT_ERROR, EXIT_OK, _log_bug
+from desktop.data.archive import Archive
+from desktop.errors import BroadsheetError
+from desktop.ui.mainwindow import MainWindow
+
+EXIT_SELF_TEST_FAILED = 1
+SCREENSHOT_SIZE = (1280, 800)
+WAIT_MS = 15_000
+"""How long the check modes wait for a search before giving up."""
+
+_log = logging.getLogger("broadsheet.qt")
+
+# Qt messages that are known to be harmless (one per line, with why).
+_QUIET_QT_MESSAGES = (
+    # Offscreen platform: printed on every show(); see PLATFORM-NOTES.md.
+    "This plugin does not support propagateSizeHints()",
+)
+
+
+def run(args: argparse.Namespace, db_path: Path) -> int:
+    """Open the window on the archive at ``db_path`` and run until it closes.
+
+    Returns:
+        The exit status: 0, 2 for an archive that cannot be opened, 1 for a failed self-test.
+    """
+    headless = bool(args.screenshot or args.self_test)
+    if headless and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        if sys.platform.startswith("linux"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = _application()
+    qInstallMessageHandler(_qt_message_handler)
+    sys.excepthook = _make_excepthook(headless)
+    try:
+        archive = Archive(db_path)
+    except BroadsheetError as exc:
+        return _archive_failed(exc, args, headless)
+    window = MainWindow(archive, theme=args.theme or "system")
+    if args.self_test:
+        return _self_test(window)
+    try:
+        _prepare(window, args)
+    except BroadsheetError as exc:
+        if headless:
+            raise
+        window.statusBar().showMessage(str(exc))
+    if args.screenshot:
+        return _screenshot(window, Path(args.screenshot))
+    window.show()
+    return app.exec()
+
+
+def _application() -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName(paths.APP_NAME)
+    app.setOrganizationName(paths.APP_AUTHOR)
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def _archive_failed(exc: BroadsheetError, args: argparse.Namespace, headless: bool) -> int:
+    if args.self_test:
+        print(f"self-test failed: {exc}", file=sys.stderr)
+        return EXIT_SELF_TEST_FAILED
+    print(f"broadsheet: {exc}", file=sys.stderr)
+    if not headless:
+        box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open archive", str(exc))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+    return EXIT_ERROR
+
+
+# -- start-up options ------------------------------------------------------------------------
+
+
+def _prepare(window: MainWindow, args: argparse.Namespace) -> None:
+    """Apply ``--open``, ``--search`` and ``--view``; wait for the search when there is one."""
+    if args.open:
+        window.open_reference(args.open)
+    elif args.view == "gallery":
+        first = window.first_article_id()
+        if first is not None:
+            window.open_article(first)
+    if args.search:
+        _wait_for_search(window, args.search)
+    if args.view:
+        window.show_view(args.view)
+
+
+def _wait_for_search(window: MainWindow, query: str) -> int:
+    """Run ``query`` in the window's search bar and wait for it; returns the hit count."""
+    hits: list[int] = []
+    failures: list[str] = []
+    loop = QEventLoop()
+    window.search_bar.search_finished.connect(lambda _g, _q, found: hits.append(len(found)))
+    window.search_bar.search_finished.connect(loop.quit)
+    window.search_bar.search_failed.connect(failures.append)
+    window.search_bar.search_failed.connect(loop.quit)
+    QTimer.singleShot(WAIT_MS, loop.quit)
+    window.search_bar.search_now(query)
+    if not hits and not failures:
+        loop.exec()
+    if failures:
+        raise BroadsheetError(None, failures[0])
+    if not hits:
+        raise BroadsheetError(None, f"the search for {query!r} did not finish")
+    return hits[0]
+
+
+def _screenshot(window: MainWindow, out: Path) -> int:
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    QApplication.processEvents()
+    pixmap = window.grab()
+    if not pixmap.save(str(out), "PNG"):
+        raise BroadsheetError(str(out), "cannot write the screenshot", "check the folder exists")
+    window.close()
+    return EXIT_OK
+
+
+def _self_test(window: MainWindow) -> int:
+    """Open the first article, its gallery, a search and (when it exists) a PDF export."""
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("open the first article", lambda: _check_first_article(window)),
+        ("show the gallery", lambda: window.show_view("gallery")),
+        ("search", lambda: _check_search(window)),
+        ("export a PDF", lambda: _check_pdf(window)),
+    ]
+    window.show()
+    for name, step in steps:
+        try:
+            step()
+            QApplication.processEvents()
+        except Exception as exc:  # noqa: BLE001 - every failure is reported, not raised
+            print(f"self-test failed: {name}: {exc}", file=sys.stderr)
+            window.close()
+            return EXIT_SELF_TEST_FAILED
+    window.close()
+    print("self-test ok")
+    return EXIT_OK
+
+
+def _check_first_article(window: MainWindow) -> None:
+    first = window.first_article_id()
+    if first is None:
+        raise BroadsheetError(str(window.archive.path), "the archive holds no articles")
+    if not window.open_article(first) or window.current is None:
+        raise BroadsheetError(str(window.archive.path), f"article {first} did not open")
+    if window.current.article.title not in window.reader.toPlainText():
+        raise BroadsheetError(None, "the reader does not show the article's title")
+
+
+def _check_search(window: MainWindow) -> None:
+    assert window.current is not None
+    words = [w for w in window.current.article.title.split() if w.isalpha() and len(w) > 3]
+    query = words[0] if words else window.current.article.title
+    if _wait_for_search(window, query) < 1:
+        raise BroadsheetError(None, f"searching for {query!r} found nothing")
+
+
+def _check_pdf(window: MainWindow) -> None:
+    if importlib.util.find_spec("desktop.pdf") is None:
+        return
+    from desktop.pdf import export_pdf
+    assert window.current is not None
+    with tempfile.TemporaryDirectory(prefix="broadsheet-self-test-") as folder:
+        out = Path(folder) / "self-test.pdf"
+        export_pdf([window.current], out, archive_name=window.archive.path.name)
+        if not out.read_bytes().startswith(b"%PDF"):
+            raise BroadsheetError(str(out), "the exported file is not a PDF")
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+def _make_excepthook(
+    headless: bool,
+) -> Callable[[type[BaseException], BaseException, TracebackType | None], None]:
+    def excepthook(
+        kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        if isinstance(exc, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        if isinstance(exc, BroadsheetError):
+            _tell_user("Broadsheet", str(exc), headless)
+            return
+        log_file = _log_bug(exc.with_traceback(tb))
+        where = (
+            f"Details are in {log_file}." if log_file else "The log file could not be written."
+        )
+        _tell_user(
+            "Broadsheet: internal error",
+            f"Something went wrong inside Broadsheet: {exc!r}\n{where}\n"
+            "Your archive is unchanged; you can keep reading.",
+            headless,
+        )
+
+    return excepthook
+
+
+def _tell_user(title: str, text: str, headless: bool) -> None:
+    print(f"broadsheet: {text}", file=sys.stderr)
+    if headless or QApplication.instance() is None:
+        return
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+def _qt_message_handler(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    if any(quiet in message for quiet in _QUIET_QT_MESSAGES):
+        return
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+    }.get(kind, logging.ERROR)
+    _log.log(level, "Qt: %s", message)

@@ -1,0 +1,677 @@
+"""The main window: layout, menus, toolbar and status bar, with all wiring in one place.
+
+Left, the Outlet › Section › Article tree (or the search results while searching); centre, the
+Reader and Gallery tabs. Every QAction comes from ``actions.py``; every signal is connected in
+``MainWindow._connect_signals()``. Seed-derived text reaches widgets only as plain text
+(labels, titles and message boxes are set to ``Qt.TextFormat.PlainText``). No SQL and no
+markup here: queries go through ``Archive``, HTML comes from ``render.py`` via the reader.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Literal
+
+import PySide6
+from PySide6.QtCore import QModelIndex, QSize, Qt, QUrl, Signal, qVersion
+from PySide6.QtGui import QCloseEvent, QColor, QDesktopServices, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from desktop import __version__
+from desktop.data.archive import Archive, SearchHit
+from desktop.data.article import ArchivedArticle
+from desktop.data.search import highlight_terms
+from desktop.errors import ArchiveError, BroadsheetError
+from desktop.render import RenderOptions, format_date
+from desktop.ui.actions import Actions
+from desktop.ui.gallery import GalleryView
+from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, SearchResultModel
+from desktop.ui.reader import ReaderPane
+from desktop.ui.search import SearchBar, SearchHitDelegate
+
+ThemeMode = Literal["system", "light", "dark"]
+ViewName = Literal["reader", "gallery", "search"]
+
+READER_TAB, GALLERY_TAB = 0, 1
+TREE_PAGE, RESULTS_PAGE = 0, 1
+STATUS_MS = 8000
+WEB_SCHEMES = ("http", "https")
+
+# Window colours of the dark theme; the article itself uses render.PALETTES["dark"].
+_DARK_COLOURS: dict[QPalette.ColorRole, str] = {
+    QPalette.ColorRole.Window: "#232427",
+    QPalette.ColorRole.WindowText: "#e4e0d8",
+    QPalette.ColorRole.Base: "#1b1c1e",
+    QPalette.ColorRole.AlternateBase: "#26272a",
+    QPalette.ColorRole.ToolTipBase: "#2d2e31",
+    QPalette.ColorRole.ToolTipText: "#e4e0d8",
+    QPalette.ColorRole.PlaceholderText: "#8d8981",
+    QPalette.ColorRole.Text: "#e4e0d8",
+    QPalette.ColorRole.Button: "#2d2e31",
+    QPalette.ColorRole.ButtonText: "#e4e0d8",
+    QPalette.ColorRole.BrightText: "#ffffff",
+    QPalette.ColorRole.Light: "#3a3b3e",
+    QPalette.ColorRole.Midlight: "#323336",
+    QPalette.ColorRole.Mid: "#2a2b2e",
+    QPalette.ColorRole.Dark: "#151618",
+    QPalette.ColorRole.Shadow: "#000000",
+    QPalette.ColorRole.Highlight: "#3d5f8f",
+    QPalette.ColorRole.HighlightedText: "#ffffff",
+    QPalette.ColorRole.Link: "#8fb6ea",
+    QPalette.ColorRole.LinkVisited: "#b39ddb",
+}
+
+
+def dark_palette() -> QPalette:
+    """The application palette of the dark theme (disabled text dimmed)."""
+    palette = QPalette()
+    for role, colour in _DARK_COLOURS.items():
+        palette.setColor(role, QColor(colour))
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6f6c66"))
+    return palette
+
+
+def system_is_dark() -> bool:
+    """True when the OS asks for a dark colour scheme."""
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def citation(record: ArchivedArticle) -> str:
+    """Title, outlet, date and URL as one line to paste into notes."""
+    a = record.article
+    parts = [f"“{a.title}”", a.outlet]
+    if a.date:
+        parts.append(format_date(a.date))
+    return ", ".join(p for p in parts if p) + f". {a.url}"
+
+
+def plain_message_box(
+    parent: QWidget, icon: QMessageBox.Icon, title: str, text: str
+) -> QMessageBox:
+    """A message box that shows ``text`` literally (never as rich text)."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box
+
+
+class MainWindow(QMainWindow):
+    """Broadsheet's window over one open archive.
+
+    Signals:
+        article_opened(int): an article was shown in the reader (its id).
+    """
+
+    article_opened = Signal(int)
+
+    def __init__(self, archive: Archive, theme: ThemeMode = "system") -> None:
+        super().__init__()
+        self._archive = archive
+        self._current: ArchivedArticle | None = None
+        self._terms: tuple[str, ...] = ()
+        self._history: list[int] = []
+        self._history_pos = -1
+        self._theme_mode: ThemeMode = theme
+        self._light_palette = QApplication.palette()
+        if system_is_dark():
+            self._light_palette = QApplication.style().standardPalette()
+        self._shortcuts_dialog: QDialog | None = None
+        self._message = ""
+        self.actions = Actions(self)
+        self._build_widgets()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._connect_signals()
+        self.set_theme_mode(theme)
+        self._show_archive_state()
+        self.resize(1280, 800)
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.tree_model = ArticleTreeModel(self._archive, parent=self)
+        self.tree = QTreeView(self)
+        self.tree.setAccessibleName("Articles by outlet and section")
+        self.tree.setModel(self.tree_model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(False)
+        self.tree.setFrameShape(QTreeView.Shape.NoFrame)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.sort_combo = QComboBox(self)
+        self.sort_combo.setAccessibleName("Sort articles by")
+        for order, label in SORT_ORDERS:
+            self.sort_combo.addItem(label, order)
+        sort_label = QLabel("Sort by", self)
+        sort_label.setBuddy(self.sort_combo)
+        sort_row = QHBoxLayout()
+        sort_row.setContentsMargins(10, 8, 10, 6)
+        sort_row.addWidget(sort_label)
+        sort_row.addWidget(self.sort_combo, 1)
+        tree_page = QWidget(self)
+        tree_layout = QVBoxLayout(tree_page)
+        tree_layout.setContentsMargins(0, 0, 0, 0)
+        tree_layout.setSpacing(0)
+        tree_layout.addLayout(sort_row)
+        tree_layout.addWidget(self.tree, 1)
+
+        self.results_model = SearchResultModel(self)
+        self.results_view = QListView(self)
+        self.results_view.setAccessibleName("Search results")
+        self.results_view.setModel(self.results_model)
+        self.results_view.setItemDelegate(SearchHitDelegate(self.results_view))
+        self.results_view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results_view.setFrameShape(QListView.Shape.NoFrame)
+        self.results_view.setSpacing(1)
+        self.results_label = QLabel(self)
+        self.results_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.results_label.setWordWrap(True)
+        self.results_label.setContentsMargins(10, 8, 10, 6)
+        results_page = QWidget(self)
+        results_layout = QVBoxLayout(results_page)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.setSpacing(0)
+        results_layout.addWidget(self.results_label)
+        results_layout.addWidget(self.results_view, 1)
+
+        self.side = QStackedWidget(self)
+        self.side.insertWidget(TREE_PAGE, tree_page)
+        self.side.insertWidget(RESULTS_PAGE, results_page)
+
+        self.reader_pane = ReaderPane(self)
+        self.reader = self.reader_pane.reader
+        self.find_bar = self.reader_pane.find_bar
+        self.gallery = GalleryView(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Reader and gallery")
+        self.tabs.setDocumentMode(True)
+        self.tabs.insertTab(READER_TAB, self.reader_pane, "Reader")
+        self.tabs.insertTab(GALLERY_TAB, self.gallery, "Gallery")
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.side)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([340, 940])
+        self.setCentralWidget(self.splitter)
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([a.open_archive, a.export_pdf])
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([a.copy, a.copy_citation])
+        edit_menu.addSeparator()
+        edit_menu.addActions([a.find, a.find_next, a.find_previous])
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([a.zoom_in, a.zoom_out, a.zoom_reset])
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        theme_menu.addActions([a.theme_system, a.theme_light, a.theme_dark])
+        view_menu.addAction(a.show_furniture)
+        view_menu.addSeparator()
+        view_menu.addActions([a.view_reader, a.view_gallery])
+        go_menu = bar.addMenu("&Go")
+        go_menu.addActions([a.back, a.forward])
+        go_menu.addSeparator()
+        go_menu.addAction(a.search)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([a.shortcuts, a.about])
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Navigation", self)
+        toolbar.setObjectName("navigation")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.setIconSize(QSize(18, 18))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        toolbar.addActions([self.actions.back, self.actions.forward])
+        toolbar.addSeparator()
+        self.search_bar = SearchBar(self._archive, toolbar)
+        toolbar.addWidget(self.search_bar)
+        toolbar.addSeparator()
+        toolbar.addAction(self.actions.export_pdf)
+        self.addToolBar(toolbar)
+
+    def _build_status_bar(self) -> None:
+        self.count_label = QLabel(self)
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.count_label.setContentsMargins(0, 0, 8, 0)
+        self.statusBar().addPermanentWidget(self.count_label)
+
+    def _connect_signals(self) -> None:
+        a = self.actions
+        a.open_archive.triggered.connect(self._on_open_archive_triggered)
+        a.export_pdf.triggered.connect(self._on_export_pdf_triggered)
+        a.quit.triggered.connect(self.close)
+        a.copy.triggered.connect(self._on_copy_triggered)
+        a.copy_citation.triggered.connect(self._on_copy_citation_triggered)
+        a.find.triggered.connect(self._on_find_triggered)
+        a.find_next.triggered.connect(self.reader.find_next)
+        a.find_previous.triggered.connect(self.reader.find_previous)
+        a.zoom_in.triggered.connect(self.reader.zoom_in)
+        a.zoom_out.triggered.connect(self.reader.zoom_out)
+        a.zoom_reset.triggered.connect(self.reader.zoom_reset)
+        a.theme_system.triggered.connect(lambda: self.set_theme_mode("system"))
+        a.theme_light.triggered.connect(lambda: self.set_theme_mode("light"))
+        a.theme_dark.triggered.connect(lambda: self.set_theme_mode("dark"))
+        a.show_furniture.toggled.connect(self._on_show_furniture_toggled)
+        a.view_reader.triggered.connect(lambda: self.show_view("reader"))
+        a.view_gallery.triggered.connect(lambda: self.show_view("gallery"))
+        a.back.triggered.connect(self.go_back)
+        a.forward.triggered.connect(self.go_forward)
+        a.search.triggered.connect(self.search_bar.focus_field)
+        a.shortcuts.triggered.connect(self._on_shortcuts_triggered)
+        a.about.triggered.connect(self._on_about_triggered)
+        self.sort_combo.currentIndexChanged.connect(self._on_sort_combo_changed)
+        self._connect_tree()
+        self.results_view.selectionModel().currentChanged.connect(self._on_results_current_changed)
+        self.search_bar.search_finished.connect(self._on_search_bar_search_finished)
+        self.search_bar.search_failed.connect(self._on_search_bar_search_failed)
+        self.search_bar.search_cleared.connect(self._on_search_bar_search_cleared)
+        self.reader.gallery_requested.connect(self._on_reader_gallery_requested)
+        self.reader.source_requested.connect(self._on_reader_source_requested)
+        self.reader.zoom_changed.connect(self._on_reader_zoom_changed)
+        self.gallery.show_in_article.connect(self._on_gallery_show_in_article)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
+
+    def _connect_tree(self) -> None:
+        """Connect the tree's selection model (replaced whenever the model is)."""
+        self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
+
+    # -- archive -----------------------------------------------------------------------------
+
+    @property
+    def archive(self) -> Archive:
+        return self._archive
+
+    @property
+    def current(self) -> ArchivedArticle | None:
+        """The article in the reader, or None."""
+        return self._current
+
+    def set_archive(self, archive: Archive) -> None:
+        """Show ``archive`` instead of the current one (which is closed)."""
+        old = self._archive
+        self.search_bar.shutdown()
+        self._archive = archive
+        self._current = None
+        self._history = []
+        self._history_pos = -1
+        self.tree_model = ArticleTreeModel(archive, self.tree_model.order, parent=self)
+        self.tree.setModel(self.tree_model)
+        self._connect_tree()
+        self.search_bar.set_archive(archive)
+        self.results_model.clear()
+        self.side.setCurrentIndex(TREE_PAGE)
+        self.gallery.set_article(None, None)
+        self._show_archive_state()
+        if old is not archive:
+            old.close()
+
+    def open_archive_file(self, path: str | Path) -> bool:
+        """Open the archive at ``path``; a plain message box says why when it cannot be."""
+        try:
+            archive = Archive(path)
+        except ArchiveError as exc:
+            self.show_error("Cannot open archive", str(exc))
+            return False
+        self.set_archive(archive)
+        return True
+
+    def _show_archive_state(self) -> None:
+        name = self._archive.path.name
+        self.setWindowTitle(f"{name} — Broadsheet".replace("[*]", "[*][*]"))
+        try:
+            count = self._archive.article_count()
+        except BroadsheetError as exc:
+            self.statusBar().showMessage(str(exc))
+            count = 0
+        self.count_label.setText(f"{count:,} article{'' if count == 1 else 's'}")
+        self._update_history_actions()
+        self._message = (
+            "Choose an article from the list on the left, or search the archive (Ctrl+K)."
+            if count
+            else "This archive holds no articles yet."
+        )
+        self.reader.show_message(self._message, self.theme())
+
+    # -- opening articles --------------------------------------------------------------------
+
+    def open_article(
+        self, article_id: int, terms: tuple[str, ...] = (), *, record_history: bool = True
+    ) -> bool:
+        """Show article ``article_id``, marking ``terms``; False (and a status line) if absent."""
+        try:
+            record = self._archive.get(article_id)
+        except BroadsheetError as exc:
+            self.statusBar().showMessage(str(exc), STATUS_MS)
+            return False
+        self._current = record
+        self._terms = terms
+        if record_history:
+            self._push_history(record.id)
+        self._render()
+        self.gallery.set_article(record, self._archive)
+        self.setWindowTitle(
+            f"{record.article.title} — {self._archive.path.name} — Broadsheet".replace(
+                "[*]", "[*][*]"
+            )
+        )
+        self.article_opened.emit(record.id)
+        return True
+
+    def open_reference(self, ref: str) -> bool:
+        """Open the article an id or URL names (``--open``); raises ``ArticleNotFoundError``."""
+        return self.open_article(self._archive.resolve(ref))
+
+    def first_article_id(self) -> int | None:
+        """The first article of the first non-empty section, in the tree's order."""
+        for outlet in self._archive.outlets():
+            for section in self._archive.sections(outlet.name):
+                summaries = self._archive.summaries_in(
+                    outlet.name, section.name, self.tree_model.order  # type: ignore[arg-type]
+                )
+                if summaries:
+                    return summaries[0].id
+        return None
+
+    def _render(self) -> None:
+        if self._current is None:
+            return
+        options = RenderOptions(
+            theme=self.theme(),
+            show_furniture=self.actions.show_furniture.isChecked(),
+            highlight_terms=self._terms,
+        )
+        self.reader.show_article(self._current, self._archive, options)
+        if self._terms and self.reader.find_highlighted():
+            self.find_bar.show_hits(" ".join(self._terms))
+        elif self.find_bar.isVisible():
+            self.find_bar.close_bar()
+
+    def _rerender_keeping_place(self) -> None:
+        bar = self.reader.verticalScrollBar()
+        ratio = bar.value() / bar.maximum() if bar.maximum() else 0.0
+        self._render()
+        bar.setValue(round(ratio * bar.maximum()))
+
+    # -- history -----------------------------------------------------------------------------
+
+    def _push_history(self, article_id: int) -> None:
+        if self._history_pos >= 0 and self._history[self._history_pos] == article_id:
+            return
+        del self._history[self._history_pos + 1 :]
+        self._history.append(article_id)
+        self._history_pos = len(self._history) - 1
+        self._update_history_actions()
+
+    def go_back(self) -> None:
+        if self._history_pos > 0:
+            self._history_pos -= 1
+            self.open_article(self._history[self._history_pos], record_history=False)
+        self._update_history_actions()
+
+    def go_forward(self) -> None:
+        if self._history_pos < len(self._history) - 1:
+            self._history_pos += 1
+            self.open_article(self._history[self._history_pos], record_history=False)
+        self._update_history_actions()
+
+    def _update_history_actions(self) -> None:
+        self.actions.back.setEnabled(self._history_pos > 0)
+        self.actions.forward.setEnabled(self._history_pos < len(self._history) - 1)
+
+    # -- views and theme ---------------------------------------------------------------------
+
+    def show_view(self, view: ViewName) -> None:
+        """Bring the reader, the gallery or the search results to the front."""
+        if view == "gallery":
+            self.tabs.setCurrentIndex(GALLERY_TAB)
+        elif view == "search":
+            self.side.setCurrentIndex(RESULTS_PAGE)
+            self.search_bar.focus_field()
+        else:
+            self.tabs.setCurrentIndex(READER_TAB)
+
+    def theme(self) -> Literal["light", "dark"]:
+        """The theme in effect: the chosen one, or the OS's for "system"."""
+        if self._theme_mode == "system":
+            return "dark" if system_is_dark() else "light"
+        return self._theme_mode
+
+    def set_theme_mode(self, mode: ThemeMode) -> None:
+        """Use the light or dark theme, or follow the OS ("system"); re-renders the article."""
+        self._theme_mode = mode
+        {
+            "system": self.actions.theme_system,
+            "light": self.actions.theme_light,
+            "dark": self.actions.theme_dark,
+        }[mode].setChecked(True)
+        self._apply_theme()
+
+    def _apply_theme(self) -> None:
+        dark = self.theme() == "dark"
+        QApplication.setPalette(dark_palette() if dark else self._light_palette)
+        if self._current is not None:
+            self._rerender_keeping_place()
+        else:
+            self.reader.show_message(self._message, self.theme())
+
+    # -- dialogs -----------------------------------------------------------------------------
+
+    def show_error(self, title: str, text: str) -> None:
+        plain_message_box(self, QMessageBox.Icon.Warning, title, text).exec()
+
+    def confirm_leave_offline(self, url: str) -> bool:
+        """Ask before opening ``url`` in the web browser (it leaves offline reading)."""
+        box = plain_message_box(
+            self,
+            QMessageBox.Icon.Question,
+            "Open the source page?",
+            "This opens the article's original page in your web browser, "
+            f"which leaves offline reading:\n\n{url}",
+        )
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Open
+
+    def about_text(self) -> str:
+        meta = self._archive.metadata()
+        built = meta.get("built_at", "unknown")
+        return (
+            f"Broadsheet {__version__}\n"
+            "An offline archive viewer for news articles.\n\n"
+            f"Qt {qVersion()} (PySide6 {PySide6.__version__})\n"
+            f"SQLite {sqlite3.sqlite_version}\n\n"
+            f"Archive: {self._archive.path}\n"
+            f"Built: {built}"
+        )
+
+    # -- slots -------------------------------------------------------------------------------
+
+    def _on_tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        article_id = self.tree_model.article_id(current)
+        if article_id is not None and (self._current is None or self._current.id != article_id):
+            self.open_article(article_id)
+
+    def _on_sort_combo_changed(self, _row: int) -> None:
+        self.tree_model.set_order(self.sort_combo.currentData())
+
+    def _on_results_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        hit = self.results_model.hit(current.row())
+        self.open_article(hit.id, highlight_terms(self.results_model.query))
+        self.tabs.setCurrentIndex(READER_TAB)
+
+    def _on_search_bar_search_finished(
+        self, _generation: int, query: str, hits: list[SearchHit]
+    ) -> None:
+        self.results_model.set_hits(query, hits)
+        n = len(hits)
+        if n:
+            noun = "result" if n == 1 else "results"
+            self.results_label.setText(f"{n:,} {noun} for “{query}”")
+        else:
+            self.results_label.setText(f"Nothing found for “{query}”")
+        self.side.setCurrentIndex(RESULTS_PAGE)
+
+    def _on_search_bar_search_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, STATUS_MS)
+
+    def _on_search_bar_search_cleared(self) -> None:
+        self.results_model.clear()
+        self.side.setCurrentIndex(TREE_PAGE)
+
+    def _on_reader_gallery_requested(self, gallery_index: int, n: int) -> None:
+        self.tabs.setCurrentIndex(GALLERY_TAB)
+        self.gallery.select_item(gallery_index, n)
+
+    def _on_gallery_show_in_article(self, gallery_index: int) -> None:
+        self.tabs.setCurrentIndex(READER_TAB)
+        self.reader.scrollToAnchor(f"gallery-{gallery_index}")
+
+    def _on_reader_source_requested(self) -> None:
+        if self._current is None:
+            return
+        text = self._current.article.url
+        url = QUrl(text)
+        if not url.isValid() or url.scheme().lower() not in WEB_SCHEMES:
+            self.statusBar().showMessage(f"Not a web address, not opened: {text}", STATUS_MS)
+            return
+        if self.confirm_leave_offline(text):
+            QDesktopServices.openUrl(url)
+
+    def _on_reader_zoom_changed(self, step: int) -> None:
+        self.statusBar().showMessage(f"Zoom {100 + step * 100 // 11}%", 2000)
+
+    def _on_show_furniture_toggled(self, _checked: bool) -> None:
+        self._rerender_keeping_place()
+
+    def _on_color_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if self._theme_mode == "system":
+            self._apply_theme()
+
+    def _on_find_triggered(self) -> None:
+        self.tabs.setCurrentIndex(READER_TAB)
+        self.find_bar.open_bar()
+
+    def _on_copy_triggered(self) -> None:
+        focus = QApplication.focusWidget()
+        copy = getattr(focus, "copy", None)
+        if callable(copy):
+            copy()
+        else:
+            self.reader.copy()
+
+    def _on_copy_citation_triggered(self) -> None:
+        if self._current is None:
+            self.statusBar().showMessage("Open an article first.", STATUS_MS)
+            return
+        QGuiApplication.clipboard().setText(citation(self._current))
+        self.statusBar().showMessage("Citation copied.", STATUS_MS)
+
+    def _on_open_archive_triggered(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            "Open archive",
+            str(self._archive.path.parent),
+            "Broadsheet archives (*.db);;All files (*)",
+        )
+        if path:
+            self.open_archive_file(path)
+
+    def _on_export_pdf_triggered(self) -> None:
+        from desktop.ui.export import export_articles_dialog
+
+        if self._current is not None:
+            ids, title = [self._current.id], self._current.article.title
+        elif self.results_model.rowCount():
+            ids, title = self.results_model.article_ids(), self.results_model.query
+        else:
+            self.statusBar().showMessage("Open an article or search first.", STATUS_MS)
+            return
+        export_articles_dialog(self, self._archive, ids, title)
+
+    def _on_shortcuts_triggered(self) -> None:
+        if self._shortcuts_dialog is None:
+            self._shortcuts_dialog = self._build_shortcuts_dialog()
+        self._shortcuts_dialog.show()
+        self._shortcuts_dialog.raise_()
+
+    def _build_shortcuts_dialog(self) -> QDialog:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        rows = [
+            (action.text().replace("&", ""), action.shortcut().toString(
+                action.shortcut().SequenceFormat.NativeText))
+            for action in self.actions.all()
+            if not action.shortcut().isEmpty()
+        ]
+        table = QTableWidget(len(rows), 2, dialog)
+        table.setAccessibleName("Keyboard shortcuts")
+        table.setHorizontalHeaderLabels(["Action", "Shortcut"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for row, (name, keys) in enumerate(rows):
+            table.setItem(row, 0, QTableWidgetItem(name))
+            table.setItem(row, 1, QTableWidgetItem(keys))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        dialog.resize(420, 520)
+        return dialog
+
+    def _on_about_triggered(self) -> None:
+        box = plain_message_box(
+            self, QMessageBox.Icon.Information, "About Broadsheet", self.about_text()
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.exec()
+
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.search_bar.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,305 @@
+"""Search as you type: the toolbar's search bar, its worker, and the results delegate.
+
+Typing restarts a 150 ms single-shot timer (STYLE §5.3). Each query gets a generation number
+and runs on a worker thread with its own read-only ``Archive`` connection (``reopen()``); a
+newer query interrupts the older ones (``Archive.interrupt()``) and results of a stale
+generation are dropped. No input raises or opens a dialog: ``desktop.data.search`` quotes
+every word, and any failure is reported through ``search_failed`` as one quiet line.
+No SQL here; the results model lives in ``models.py``.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from typing import Any
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+from typing_extensions import override
+
+from desktop.data.archive import Archive, QueryInterruptedError, SearchHit
+from desktop.data.search import to_fts_query
+from desktop.errors import BroadsheetError
+from desktop.ui.models import Role, section_label
+from desktop.ui.tasks import run_in_background
+
+DEBOUNCE_MS = 150
+RESULT_LIMIT = 100
+ALL_OUTLETS = "All outlets"
+ALL_SECTIONS = "All sections"
+
+
+class SearchBar(QWidget):
+    """The search field with outlet and section filters; runs queries off the GUI thread.
+
+    Signals:
+        search_finished(int, str, object): generation, query text and ``list[SearchHit]``.
+        search_failed(str): a one-line reason the current query gave no results.
+        search_cleared(): the field was emptied; the window goes back to the tree.
+    """
+
+    search_finished = Signal(int, str, object)
+    search_failed = Signal(str)
+    search_cleared = Signal()
+
+    def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._archive = archive
+        self._generation = 0
+        self._running: dict[int, Archive] = {}
+        self._lock = threading.Lock()
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self.field = QLineEdit(self)
+        self.field.setPlaceholderText("Search the archive (Ctrl+K)")
+        self.field.setAccessibleName("Search the archive")
+        self.field.setClearButtonEnabled(True)
+        self.field.setMinimumWidth(260)
+        self.outlet_combo = QComboBox(self)
+        self.outlet_combo.setAccessibleName("Search in outlet")
+        self.outlet_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.section_combo = QComboBox(self)
+        self.section_combo.setAccessibleName("Search in section")
+        self.section_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.field, 1)
+        layout.addWidget(self.outlet_combo)
+        layout.addWidget(self.section_combo)
+        self._fill_outlets()
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.field.textChanged.connect(self._on_field_text_changed)
+        self.field.returnPressed.connect(self.run_now)
+        self._timer.timeout.connect(self.run_now)
+        self.outlet_combo.currentIndexChanged.connect(self._on_outlet_combo_changed)
+        self.section_combo.currentIndexChanged.connect(self._on_section_combo_changed)
+
+    # -- public ------------------------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        """The number of the latest query; results of any other are stale."""
+        return self._generation
+
+    @property
+    def query(self) -> str:
+        return self.field.text()
+
+    def set_archive(self, archive: Archive) -> None:
+        """Search ``archive`` from now on; clears the field and the filters."""
+        self._archive = archive
+        self.field.clear()
+        self._fill_outlets()
+
+    def search_now(self, text: str) -> None:
+        """Put ``text`` in the field and run it at once (``--search``, tests)."""
+        self.field.setText(text)
+        self.run_now()
+
+    def focus_field(self) -> None:
+        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.selectAll()
+
+    def run_now(self) -> None:
+        """Run the current query (cancelling any older one) without waiting for the timer."""
+        self._timer.stop()
+        self._generation += 1
+        self._interrupt_running()
+        text = self.field.text()
+        if not text.strip():
+            self.search_cleared.emit()
+            return
+        if to_fts_query(text) is None:
+            self.search_finished.emit(self._generation, text, [])
+            return
+        self._start(self._generation, text, *self._filters())
+
+    def shutdown(self) -> None:
+        """Cancel running queries and wait for the workers (when the window closes)."""
+        self._generation += 1
+        self._interrupt_running()
+        self._pool.waitForDone(2000)
+
+    # -- filters -----------------------------------------------------------------------------
+
+    def _filters(self) -> tuple[str | None, str | None]:
+        outlet = self.outlet_combo.currentData()
+        section = self.section_combo.currentData()
+        return outlet, section
+
+    def _fill_outlets(self) -> None:
+        self.outlet_combo.blockSignals(True)
+        self.outlet_combo.clear()
+        self.outlet_combo.addItem(ALL_OUTLETS, None)
+        try:
+            for group in self._archive.outlets():
+                self.outlet_combo.addItem(group.name, group.name)
+        except BroadsheetError as exc:
+            self.search_failed.emit(str(exc))
+        self.outlet_combo.blockSignals(False)
+        self._fill_sections(None)
+
+    def _fill_sections(self, outlet: str | None) -> None:
+        self.section_combo.blockSignals(True)
+        self.section_combo.clear()
+        self.section_combo.addItem(ALL_SECTIONS, None)
+        if outlet is not None:
+            try:
+                for group in self._archive.sections(outlet):
+                    if group.name:
+                        self.section_combo.addItem(section_label(group.name), group.name)
+            except BroadsheetError as exc:
+                self.search_failed.emit(str(exc))
+        self.section_combo.setEnabled(self.section_combo.count() > 1)
+        self.section_combo.blockSignals(False)
+
+    # -- slots -------------------------------------------------------------------------------
+
+    def _on_field_text_changed(self, _text: str) -> None:
+        self._timer.start()
+
+    def _on_outlet_combo_changed(self, _row: int) -> None:
+        self._fill_sections(self.outlet_combo.currentData())
+        if self.field.text().strip():
+            self.run_now()
+
+    def _on_section_combo_changed(self, _row: int) -> None:
+        if self.field.text().strip():
+            self.run_now()
+
+    # -- the worker --------------------------------------------------------------------------
+
+    def _start(self, generation: int, text: str, outlet: str | None, section: str | None) -> None:
+        source = self._archive
+
+        def work() -> list[SearchHit]:
+            archive = source.reopen()
+            with self._lock:
+                self._running[generation] = archive
+            try:
+                if generation != self._generation:
+                    return []
+                return archive.search(text, limit=RESULT_LIMIT, outlet=outlet, section=section)
+            finally:
+                with self._lock:
+                    self._running.pop(generation, None)
+                archive.close()
+
+        run_in_background(
+            work,
+            lambda hits: self._on_worker_done(generation, text, hits),
+            lambda exc: self._on_worker_failed(generation, exc),
+            pool=self._pool,
+        )
+
+    def _interrupt_running(self) -> None:
+        with self._lock:
+            for generation, archive in self._running.items():
+                if generation != self._generation:
+                    archive.interrupt()
+
+    def _on_worker_done(self, generation: int, text: str, hits: list[SearchHit]) -> None:
+        if generation == self._generation:
+            self.search_finished.emit(generation, text, hits)
+
+    def _on_worker_failed(self, generation: int, exc: Exception) -> None:
+        if generation != self._generation or isinstance(exc, QueryInterruptedError):
+            return
+        reason = exc.reason if isinstance(exc, BroadsheetError) else repr(exc)
+        self.search_failed.emit(f"Search failed: {reason}")
+
+
+class SearchHitDelegate(QStyledItemDelegate):
+    """Paints a search hit: the title, "outlet · section", the snippet with matches in bold.
+
+    Seed strings are escaped before they reach the rich text drawn here.
+    """
+
+    PADDING = 8
+
+    def _document(self, option: QStyleOptionViewItem, index: QModelIndex) -> QTextDocument:
+        palette: QPalette = option.palette  # type: ignore[attr-defined]
+        muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
+        section = index.data(Role.SECTION) or ()
+        meta = " · ".join(
+            p for p in (index.data(Role.OUTLET), section_label("/".join(section))) if p
+        )
+        snippet = "".join(
+            f"<b>{html.escape(text)}</b>" if matched else html.escape(text)
+            for text, matched in index.data(Role.SNIPPET_PARTS) or ()
+        )
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)  # type: ignore[attr-defined]
+        doc.setDocumentMargin(0)
+        doc.setHtml(
+            f"<p style='margin:0'><b>{html.escape(index.data() or '')}</b></p>"
+            f"<p style='margin:2px 0 3px 0; color:{muted}'><small>{html.escape(meta)}"
+            f"</small></p><p style='margin:0'><small>{snippet}</small></p>"
+        )
+        return doc
+
+    def _text_width(self, option: QStyleOptionViewItem) -> int:
+        width = option.rect.width()  # type: ignore[attr-defined]
+        if width <= 0 and isinstance(self.parent(), QWidget):
+            width = self.parent().viewport().width()  # type: ignore[attr-defined]
+        return max(120, width - 2 * self.PADDING)
+
+    @override
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        doc = self._document(option, QModelIndex(index))
+        doc.setTextWidth(self._text_width(option))
+        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 2 * self.PADDING)
+
+    @override
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # type: ignore[attr-defined]
+        widget = opt.widget  # type: ignore[attr-defined]
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        doc = self._document(opt, QModelIndex(index))
+        doc.setTextWidth(self._text_width(opt))
+        context = QAbstractTextDocumentLayout.PaintContext()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))  # type: ignore[attr-defined]
+        rect: Any = opt.rect  # type: ignore[attr-defined]
+        painter.save()
+        painter.translate(rect.left() + self.PADDING, rect.top() + self.PADDING)
+        context.clip = QRectF(0, 0, rect.width() - 2 * self.PADDING, rect.height())
+        doc.documentLayout().draw(painter, context)
+        painter.restore()
