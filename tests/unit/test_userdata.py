@@ -380,3 +380,47 @@ def test_a_read_only_file_raises_and_keeps_earlier_data(data_dir: Path) -> None:
     with UserData.open(data_dir) as store:
         assert store.note(URL) == "saved before"
         assert store.bookmarks() == []
+
+
+# -- keyed by URL, not by archive id ---------------------------------------------------------
+
+SEEDS = Path(__file__).resolve().parent.parent / "data" / "seeds"
+BBC = SEEDS / "bbc_trump_team.txt"
+GUARDIAN = SEEDS / "guardian_tillerson.txt"
+NYT = SEEDS / "nytimes_billy_bush.txt"
+
+
+def test_a_rebuilt_archive_with_other_ids_keeps_bookmarks_and_notes(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    from desktop.data.archive import Archive
+    from desktop.data.importer import import_seeds
+
+    first, rebuilt = tmp_path / "first.db", tmp_path / "rebuilt.db"
+    import_seeds([BBC, GUARDIAN], first)
+    import_seeds([GUARDIAN, NYT], rebuilt)  # BBC is gone, the Guardian article renumbered
+
+    with Archive(first) as archive, UserData.open(data_dir) as store:
+        for ref in (BBC, GUARDIAN):
+            record = archive.get(archive.resolve(_seed_url(ref)))
+            store.add_bookmark(record.article.url, record.article.title)
+            store.set_note(record.article.url, f"note on {record.article.outlet}")
+        old_id = archive.resolve(_seed_url(GUARDIAN))
+
+    with Archive(rebuilt) as archive, UserData.open(data_dir) as store:
+        new_id = archive.resolve(_seed_url(GUARDIAN))
+        assert new_id != old_id
+        assert not store.is_bookmarked(archive.get(old_id).article.url)  # now the NYT article
+        guardian = archive.get(new_id).article
+        assert store.is_bookmarked(guardian.url)
+        assert store.is_bookmarked(guardian.normalized_url)
+        assert store.note(guardian.url) == f"note on {guardian.outlet}"
+        # The BBC article is not in the rebuilt archive; its bookmark and note are kept.
+        assert len(store.bookmarks()) == 2
+        assert store.note(_seed_url(BBC)) == "note on BBC News"
+
+
+def _seed_url(seed: Path) -> str:
+    from desktop.data.seed import parse_seed
+
+    return parse_seed(seed).url
