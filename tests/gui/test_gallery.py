@@ -99,7 +99,7 @@ def png_bytes() -> bytes:
     painter.end()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stub wants bytes; PySide takes str
     return bytes(buffer.data().data())
 
 
