@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ctypes
-import re
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from desktop.data.article import (
     GalleryItem,
     Paragraph,
 )
+from desktop.data.seed import parse_seed
 from desktop.ui.gallery import (
     GalleryModel,
     GalleryRole,
@@ -53,23 +54,16 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 IMAGE_ID = 7
 IMAGE_ROW = 2  # photo 3/28 carries the archive image
 CIRCLE = QColor("#c03020")
-KNOWN_CREDITS = {"Reuters", "Getty", "AP"}
 
 
 def seed_gallery() -> Gallery:
-    """The sample seed's gallery, read from its "n/28 caption credit" lines."""
-    items = []
-    for line in SEED_FILE.read_text(encoding="utf-8").splitlines():
-        match = re.fullmatch(r"(\d+)/28 (.+)", line.strip())
-        if match is None:
-            continue
-        caption, credit = match.group(2), None
-        head, _, last = caption.rpartition(" ")
-        if last in KNOWN_CREDITS:
-            caption, credit = head, last
-        n = int(match.group(1))
-        items.append(GalleryItem(n, caption, credit, IMAGE_ID if n == 3 else None))
-    return Gallery("Mosul offensive", 28, tuple(items))
+    """The sample seed's gallery as the parser reads it; photo 3/28 gets an archive image."""
+    gallery = parse_seed(SEED_FILE).galleries[0]
+    items = tuple(
+        dataclasses.replace(item, image_id=IMAGE_ID) if item.n == 3 else item
+        for item in gallery.items
+    )
+    return dataclasses.replace(gallery, items=items)
 
 
 def make_record(*blocks: Block) -> ArchivedArticle:
