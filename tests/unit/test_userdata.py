@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def ud(data_dir: Path) -> UserData:
+def ud(data_dir: Path) -> Iterator[UserData]:
     store = UserData.open(data_dir)
     yield store
     store.close()
@@ -243,8 +244,8 @@ def test_a_corrupt_file_is_set_aside_kept_and_a_fresh_one_works(data_dir: Path) 
 
 def test_a_file_with_damaged_pages_is_set_aside(data_dir: Path) -> None:
     with UserData.open(data_dir) as store:
-        for i in range(100):
-            store.add_bookmark(f"https://example.com/story-{i}", "A title " * 30)
+        for i in range(20):
+            store.add_bookmark(f"https://example.com/story-{i}", "A title " * 150)
     path = data_dir / "userdata.db"
     data = bytearray(path.read_bytes())
     data[4096 * 2 : 4096 * 3] = b"\xab" * 4096  # page 3 of a file with 4 KiB pages

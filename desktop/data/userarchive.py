@@ -1,0 +1,248 @@
+"""The user's own archive: made from the bundled one, and kept up to date with it.
+
+No Qt imports and no ``sqlite_utils``. The user's archive (``paths.user_archive()``) starts as
+a copy of the bundled archive on the first own import (``ensure_user_archive``). When an app
+update brings a newer bundled archive, ``merge_bundled`` merges its new and changed articles
+into the user's archive under the import rules (nothing deleted, earlier versions kept,
+unchanged text skipped) by handing them to the importer's own ``store_articles``: there is no
+second importer here. What a merge needs from an archive beyond ``Archive``'s queries and the
+importer's functions is in the small adapters marked ADAPTER below.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import urllib.parse
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.data.archive import Archive
+from desktop.data.article import Article
+from desktop.data.importer import ImportReport, store_articles
+from desktop.errors import ArchiveError
+
+# The bundled archive's built_at that the user's archive last took in (its meta table).
+MERGED_KEY = "bundled_built_at"
+# Articles handed to the importer per call: each call is its own transactions, so a merge that
+# is cut off keeps what it finished and the next start carries on from there.
+MERGE_CHUNK = 200
+
+Progress = Callable[[int, int], None]
+
+_REINSTALL = "reinstall Broadsheet to restore it"
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What a merge of the bundled archive did.
+
+    ``new`` counts articles the user's archive did not have; ``updated`` counts newer versions
+    stored for articles it had (the earlier ones are kept); ``unchanged`` counts versions it
+    already held. ``merged`` is False when there was nothing newer to merge.
+    """
+
+    merged: bool
+    bundled_built_at: str | None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        """One line for the status bar."""
+        if not self.merged:
+            return "your archive is up to date with the bundled one"
+        return (
+            f"merged the bundled archive: {self.new} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged"
+        )
+
+
+def _ro_uri(path: Path, *, immutable: bool) -> str:
+    params = "mode=ro&immutable=1" if immutable else "mode=ro"
+    return f"file:{urllib.parse.quote(str(path.resolve()))}?{params}"
+
+
+def check_bundled(bundled: Path) -> None:
+    """Check the bundled archive with ``PRAGMA quick_check``.
+
+    Raises:
+        ArchiveError: it is missing, damaged or not an SQLite file.
+    """
+    if not bundled.is_file():
+        raise ArchiveError(str(bundled), "the archive that comes with Broadsheet is missing",
+                           _REINSTALL)
+    try:
+        conn = sqlite3.connect(_ro_uri(bundled, immutable=True), uri=True)
+    except sqlite3.Error as exc:
+        raise ArchiveError(str(bundled), f"cannot open the bundled archive: {exc}",
+                           _REINSTALL) from exc
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        rows = [(str(exc),)]
+    finally:
+        conn.close()
+    if rows != [("ok",)]:
+        raise ArchiveError(
+            str(bundled), f"the archive that comes with Broadsheet is damaged ({rows[0][0]})",
+            _REINSTALL,
+        )
+
+
+def ensure_user_archive(bundled: Path, user: Path) -> Path:
+    """The user's archive, made as a copy of the bundled one when it does not exist yet.
+
+    The copy is taken with SQLite's backup API into a temporary file that is renamed into
+    place, so a crash never leaves a half-copied archive at ``user``. It records which bundled
+    archive it came from, so the next ``merge_bundled`` has nothing to do.
+
+    Raises:
+        ArchiveError: the bundled archive is missing or damaged, or the copy cannot be written.
+    """
+    if user.exists():
+        return user
+    check_bundled(bundled)
+    built_at = _bundled_built_at(bundled)
+    partial = user.with_name(user.name + ".part")
+    try:
+        user.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        _copy(bundled, partial)
+        if built_at is not None:
+            _record_merged(partial, built_at)
+        os.replace(partial, user)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ArchiveError(
+            str(user), f"cannot create your own archive: {reason}",
+            "free some disk space or check that the folder is writable, or pass --db",
+        ) from exc
+    return user
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy an archive with SQLite's online backup: a consistent copy, not raw bytes."""
+    src = sqlite3.connect(_ro_uri(source, immutable=True), uri=True)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        src.close()
+
+
+def merge_bundled(bundled: Path, user: Path, progress: Progress | None = None) -> MergeReport:
+    """Merge the bundled archive's new and changed articles into the user's archive.
+
+    Runs once per bundled update: the bundled ``built_at`` is recorded in the user's archive
+    and a bundled archive no newer than that is skipped. Every version the bundled archive
+    holds of a changed article is offered, oldest first, so the user's archive gains the
+    whole history; versions it already has are skipped by the importer.
+
+    Args:
+        progress: called as ``progress(done, total)`` over the articles to merge.
+
+    Raises:
+        ArchiveError: either archive is missing, damaged or cannot be written.
+    """
+    check_bundled(bundled)
+    built_at = _bundled_built_at(bundled)
+    if not user.exists():
+        return MergeReport(merged=False, bundled_built_at=built_at)
+    last = _merged(user)
+    if built_at is None or (last is not None and built_at <= last):
+        return MergeReport(merged=False, bundled_built_at=built_at)
+    total = ImportReport()
+    with Archive(bundled) as source:
+        ids = _changed_ids(bundled, since=last)
+        if progress is not None:
+            progress(0, len(ids))
+        for done, chunk in _chunks(ids):
+            report = store_articles(_versions(source, chunk), user)
+            total.new += report.new
+            total.updated += report.updated
+            total.unchanged += report.unchanged
+            if progress is not None:
+                progress(done, len(ids))
+    try:
+        _record_merged(user, built_at)
+    except sqlite3.Error as exc:
+        raise ArchiveError(
+            str(user), f"cannot write your archive: {exc}",
+            "free some disk space or check that the file is writable",
+        ) from exc
+    return MergeReport(True, built_at, total.new, total.updated, total.unchanged)
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[tuple[int, Sequence[int]]]:
+    """``ids`` in slices of ``MERGE_CHUNK``, each with how many are done after it."""
+    for start in range(0, len(ids), MERGE_CHUNK):
+        chunk = ids[start:start + MERGE_CHUNK]
+        yield start + len(chunk), chunk
+
+
+def _versions(source: Archive, ids: Sequence[int]) -> list[tuple[str, Article]]:
+    """Every version of each article, oldest first, with its seed file as the source."""
+    items: list[tuple[str, Article]] = []
+    for article_id in ids:
+        for version in source.versions(article_id):
+            label = version.source_file or f"{source.path}#{article_id}"
+            items.append((label, version.article))
+    return items
+
+
+def _bundled_built_at(bundled: Path) -> str | None:
+    with Archive(bundled) as archive:
+        return archive.metadata().get("built_at")
+
+
+# --- ADAPTERS: small reads and one write the importer and Archive do not offer -------------
+# Wanted instead: ``Archive.ids_imported_since(when: str | None) -> list[int]`` and, in
+# importer.py, ``set_meta(db_path, **values)`` / ``meta(db_path) -> dict[str, str]``.
+
+
+def _changed_ids(bundled: Path, since: str | None) -> list[int]:
+    """Ids of the articles whose current version was imported at or after ``since``.
+
+    An import stamps its rows before it stamps ``built_at``, within the same second at most,
+    so ``>=`` may offer a few articles again; the importer skips those as unchanged.
+    """
+    conn = sqlite3.connect(_ro_uri(bundled, immutable=True), uri=True)
+    try:
+        if since is None:
+            rows = conn.execute("SELECT id FROM articles ORDER BY id").fetchall()
+        else:
+            rows = conn.execute(
+                "SELECT id FROM articles WHERE imported_at >= ? ORDER BY id", (since,)
+            ).fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(str(bundled), f"cannot read the bundled archive: {exc}",
+                           _REINSTALL) from exc
+    finally:
+        conn.close()
+    return [int(r[0]) for r in rows]
+
+
+def _merged(user: Path) -> str | None:
+    """The bundled ``built_at`` last merged into the user's archive, or None."""
+    with Archive(user) as archive:
+        return archive.metadata().get(MERGED_KEY)
+
+
+def _record_merged(user: Path, built_at: str) -> None:
+    """Record in the user's archive that the bundled archive of ``built_at`` is merged."""
+    conn = sqlite3.connect(user, timeout=10)
+    try:
+        with conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (MERGED_KEY, built_at)
+            )
+    finally:
+        conn.close()
