@@ -5,8 +5,9 @@ a copy of the bundled archive on the first own import (``ensure_user_archive``).
 update brings a newer bundled archive, ``merge_bundled`` merges its new and changed articles
 into the user's archive under the import rules (nothing deleted, earlier versions kept,
 unchanged text skipped) by handing them to the importer's own ``store_articles``: there is no
-second importer here. What a merge needs from an archive beyond ``Archive``'s queries and the
-importer's functions is in the small adapters marked ADAPTER below.
+second importer here, and ``importer`` (with sqlite_utils) is loaded only when a merge runs.
+What a merge needs beyond ``Archive``'s queries and the importer's functions is in the small
+adapters marked ADAPTER below.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from pathlib import Path
 
 from desktop.data.archive import Archive
 from desktop.data.article import Article
-from desktop.data.importer import ImportReport, store_articles
 from desktop.errors import ArchiveError
 
 # The bundled archive's built_at that the user's archive last took in (its meta table).
@@ -159,16 +159,18 @@ def merge_bundled(bundled: Path, user: Path, progress: Progress | None = None) -
     last = _merged(user)
     if built_at is None or (last is not None and built_at <= last):
         return MergeReport(merged=False, bundled_built_at=built_at)
-    total = ImportReport()
+    # Imported here, not at the top: sqlite_utils costs ~100 ms, and most starts merge nothing.
+    from desktop.data import importer
+
+    new = updated = unchanged = 0
     with Archive(bundled) as source:
         ids = _changed_ids(bundled, since=last)
         if progress is not None:
             progress(0, len(ids))
         for done, chunk in _chunks(ids):
-            report = store_articles(_versions(source, chunk), user)
-            total.new += report.new
-            total.updated += report.updated
-            total.unchanged += report.unchanged
+            report = importer.store_articles(_versions(source, chunk), user)
+            new, updated = new + report.new, updated + report.updated
+            unchanged += report.unchanged
             if progress is not None:
                 progress(done, len(ids))
     try:
@@ -178,7 +180,7 @@ def merge_bundled(bundled: Path, user: Path, progress: Progress | None = None) -
             str(user), f"cannot write your archive: {exc}",
             "free some disk space or check that the file is writable",
         ) from exc
-    return MergeReport(True, built_at, total.new, total.updated, total.unchanged)
+    return MergeReport(True, built_at, new, updated, unchanged)
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[tuple[int, Sequence[int]]]:

@@ -247,13 +247,13 @@ def test_a_merge_cut_off_half_way_keeps_its_work_and_runs_again(
             raise ArchiveError(str(user), "cannot write the archive: database or disk is full")
         return store_articles(articles, db_path)
 
-    monkeypatch.setattr(userarchive, "store_articles", store_then_fail)
+    monkeypatch.setattr(importer, "store_articles", store_then_fail)
     with pytest.raises(ArchiveError, match="disk is full"):
         merge_bundled(bundled, user)
     assert C_URL in _urls(user)
     assert _meta(user)[MERGED_KEY] == merged_before
 
-    monkeypatch.setattr(userarchive, "store_articles", store_articles)
+    monkeypatch.setattr(importer, "store_articles", store_articles)
     report = merge_bundled(bundled, user)
     assert (report.merged, report.new, report.unchanged) == (True, 1, 1)
     assert len(_urls(user)) == 4
