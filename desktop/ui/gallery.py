@@ -81,10 +81,10 @@ MAX_IMAGE_BYTES = 256 * 1024 * 1024
 
 TILE_ASPECT = 2 / 3
 """Tile height as a fraction of its width (a 3:2 landscape frame, the common press shape)."""
-LIGHTBOX_TILE = QSize(660, 440)
+LIGHTBOX_TILE = QSize(780, 520)
 """The largest placeholder tile the lightbox shows (a bigger one is only emptier)."""
 CARD_MIN_WIDTH = 188
-CARD_MAX_WIDTH = 260
+CARD_MAX_WIDTH = 380
 CARD_PADDING = 8
 CARD_SPACING = 12
 CAPTION_LINES = 2
