@@ -391,6 +391,7 @@ class MainWindow(QMainWindow):
             self._push_history(record.id)
         self._render()
         self.gallery.set_article(record, self._archive)
+        self._reveal_in_tree(record)
         self.setWindowTitle(
             f"{record.article.title} — {self._archive.path.name} — Broadsheet".replace(
                 "[*]", "[*][*]"
@@ -398,6 +399,13 @@ class MainWindow(QMainWindow):
         )
         self.article_opened.emit(record.id)
         return True
+
+    def _reveal_in_tree(self, record: ArchivedArticle) -> None:
+        a = record.article
+        index = self.tree_model.index_of_article(a.outlet, a.section_path, record.id)
+        if index.isValid() and index != self.tree.currentIndex():
+            self.tree.setCurrentIndex(index)
+            self.tree.scrollTo(index)
 
     def open_reference(self, ref: str) -> bool:
         """Open the article an id or URL names (``--open``); raises ``ArticleNotFoundError``."""

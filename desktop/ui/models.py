@@ -8,6 +8,7 @@ widgets here, and no SQL: every query goes through ``Archive``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
@@ -121,6 +122,36 @@ class ArticleTreeModel(QAbstractItemModel):
         if node is None or node.summary is None:
             return None
         return node.summary.id
+
+    def index_of_article(self, outlet: str, section: str, article_id: int) -> QModelIndex:
+        """The index of an article, loading its outlet and section as needed; invalid if absent.
+
+        ``section`` is the section path (``"News/World"``, ``""`` for none).
+        """
+        outlet_index = self._child_index(QModelIndex(), lambda n: n.outlet == outlet)
+        if not outlet_index.isValid():
+            return QModelIndex()
+        section_index = self._child_index(outlet_index, lambda n: n.section == section)
+        if not section_index.isValid():
+            return QModelIndex()
+        return self._child_index(
+            section_index, lambda n: n.summary is not None and n.summary.id == article_id
+        )
+
+    def _child_index(self, parent: QModelIndex, wanted: Callable[[_Node], bool]) -> QModelIndex:
+        """The first child of ``parent`` that ``wanted`` accepts, fetching pages until found."""
+        node = self._node_or_root(parent)
+        checked = 0
+        while True:
+            for row in range(checked, len(node.children)):
+                if wanted(node.children[row]):
+                    return self.index(row, 0, parent)
+            checked = len(node.children)
+            if not self.canFetchMore(parent):
+                return QModelIndex()
+            self.fetchMore(parent)
+            if len(node.children) == checked:
+                return QModelIndex()
 
     # -- loading -----------------------------------------------------------------------------
 

@@ -129,7 +129,7 @@ class ReaderView(QTextBrowser):
         self._apply_zoom()
         self._update_margins()
         self.setExtraSelections([])
-        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.verticalScrollBar().setValue(0)
 
     def _apply_colours(self) -> None:
         colours = PALETTES[self._theme]

@@ -1,0 +1,227 @@
+"""The Outlet › Section › Article tree: Qt's model checks, counts, sorting and lazy loading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.modeltest import ModelTester
+
+from desktop.data.archive import Archive
+from desktop.data.importer import import_seeds
+from desktop.ui import models
+from desktop.ui.app import work_around_singleton_refcounts
+from desktop.ui.models import ArticleTreeModel, NodeKind, Role
+
+work_around_singleton_refcounts()
+
+GUARDIAN = "The Guardian"
+US_NEWS = "US News"
+
+# (URL, score, comments): one outlet and section, so the orders are easy to tell apart.
+SORT_SEEDS = (
+    ("https://www.theguardian.com/us-news/2016/dec/03/banana-harvest-report", 5, 900),
+    ("https://www.theguardian.com/us-news/2016/dec/01/apple-growers-meet", 300, 2),
+    ("https://www.theguardian.com/us-news/2016/dec/02/cherry-season-opens", 40, 60),
+)
+
+
+def write_seeds(folder: Path, seeds: tuple[tuple[str, int, int], ...]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, (url, score, comments) in enumerate(seeds):
+        path = folder / f"seed_{i}.txt"
+        path.write_text(
+            f"{url}\n{score}\n{comments}\nA paragraph of body text number {i}.\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture
+def sort_archive(tmp_path: Path) -> Any:
+    db = tmp_path / "sort.db"
+    import_seeds(write_seeds(tmp_path / "seeds", SORT_SEEDS), db)
+    archive = Archive(db)
+    yield archive
+    archive.close()
+
+
+class CountingArchive:
+    """An Archive stand-in that records which queries the model makes."""
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._archive, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append(name)
+            return method(*args, **kwargs)
+
+        return call
+
+
+def titles_in(model: ArticleTreeModel, parent: QModelIndex) -> list[str]:
+    return [model.index(r, 0, parent).data() for r in range(model.rowCount(parent))]
+
+
+def child_named(model: ArticleTreeModel, parent: QModelIndex, name: str) -> QModelIndex:
+    if model.canFetchMore(parent):
+        model.fetchMore(parent)
+    for row in range(model.rowCount(parent)):
+        index = model.index(row, 0, parent)
+        if index.data() == name:
+            return index
+    raise AssertionError(f"{name!r} not among {titles_in(model, parent)}")
+
+
+def fetch_everything(model: ArticleTreeModel, parent: QModelIndex = QModelIndex()) -> None:
+    while model.canFetchMore(parent):
+        model.fetchMore(parent)
+    for row in range(model.rowCount(parent)):
+        fetch_everything(model, model.index(row, 0, parent))
+
+
+def test_tree_model_passes_qt_model_tester_before_and_after_loading(
+    qtmodeltester: ModelTester, archive: Archive
+) -> None:
+    model = ArticleTreeModel(archive)
+    qtmodeltester.check(model)
+    fetch_everything(model)
+    qtmodeltester.check(model)
+
+
+def test_tree_model_passes_qt_model_tester_while_pages_load(
+    qtmodeltester: ModelTester, sort_archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The C++ tester stays connected and checks every later insert. (It cannot watch a
+    # reset of a lazy model: it fetches children inside its own modelReset handler, before
+    # it marks the reset finished, and then reports its own inserts as overlapping.)
+    monkeypatch.setattr(models, "PAGE", 2)
+    model = ArticleTreeModel(sort_archive)
+    model.set_order("score")
+    qtmodeltester.check(model)
+    fetch_everything(model)
+    assert model.rowCount(model.index(0, 0, model.index(0, 0))) == 3
+
+
+def test_outlets_show_their_article_counts(archive: Archive) -> None:
+    model = ArticleTreeModel(archive)
+    rows = {
+        model.index(r, 0).data(): model.index(r, 1).data() for r in range(model.rowCount())
+    }
+    assert rows["The Guardian"] == "1"
+    assert rows["Reuters"] == "1"
+    assert rows == {g.name: f"{g.count:,}" for g in archive.outlets()}
+    independent = child_named(model, QModelIndex(), "The Independent")
+    assert independent.data(Role.COUNT) == sum(g.count for g in archive.sections("The Independent"))
+
+
+def test_sections_read_as_paths_with_counts(archive: Archive) -> None:
+    model = ArticleTreeModel(archive)
+    independent = child_named(model, QModelIndex(), "The Independent")
+    model.fetchMore(independent)
+    assert titles_in(model, independent) == ["News › UK › Home News", "News › World › Middle East"]
+    assert model.index(0, 1, independent).data() == "1"
+    assert model.index(0, 0, independent).data(Role.KIND) == NodeKind.SECTION
+
+
+def test_article_rows_carry_their_id_and_title(archive: Archive) -> None:
+    model = ArticleTreeModel(archive)
+    guardian = child_named(model, QModelIndex(), GUARDIAN)
+    section = child_named(model, guardian, US_NEWS)
+    model.fetchMore(section)
+    article = model.index(0, 0, section)
+    assert article.data() == "Rex Tillerson director Bahamas US-Russian oil firm leak"
+    assert model.article_id(article) == article.data(Role.ARTICLE_ID)
+    assert archive.get(model.article_id(article)).article.title == article.data()
+    assert not model.hasChildren(article)
+
+
+def test_sort_control_orders_articles_by_title_score_comments_and_date(
+    sort_archive: Archive,
+) -> None:
+    model = ArticleTreeModel(sort_archive)
+    section = child_named(model, child_named(model, QModelIndex(), GUARDIAN), US_NEWS)
+    model.fetchMore(section)
+    by_title = titles_in(model, section)
+    assert [t.split()[0] for t in by_title] == ["Apple", "Banana", "Cherry"]
+
+    expected = {
+        "score": (["Apple", "Cherry", "Banana"], ["300", "40", "5"]),
+        "comments": (["Banana", "Cherry", "Apple"], ["900", "60", "2"]),
+        "date": (["Banana", "Cherry", "Apple"], ["2016-12-03", "2016-12-02", "2016-12-01"]),
+    }
+    for order, (first_words, second_column) in expected.items():
+        model.set_order(order)
+        section = child_named(model, child_named(model, QModelIndex(), GUARDIAN), US_NEWS)
+        model.fetchMore(section)
+        assert [t.split()[0] for t in titles_in(model, section)] == first_words, order
+        assert [model.index(r, 1, section).data() for r in range(3)] == second_column, order
+
+
+def test_set_order_resets_the_model(qtbot: Any, sort_archive: Archive) -> None:
+    model = ArticleTreeModel(sort_archive)
+    with qtbot.waitSignal(model.modelReset, timeout=1000):
+        model.set_order("comments")
+    assert model.order == "comments"
+    with pytest.raises(ValueError):
+        model.set_order("colour")
+
+
+def test_only_outlets_are_queried_until_a_node_expands(archive: Archive) -> None:
+    counting = CountingArchive(archive)
+    model = ArticleTreeModel(counting)  # type: ignore[arg-type]
+    assert counting.calls == ["outlets"]
+    guardian = child_named(model, QModelIndex(), GUARDIAN)
+    assert model.hasChildren(guardian) and model.rowCount(guardian) == 0
+    model.fetchMore(guardian)
+    assert model.rowCount(guardian) == len(archive.sections(GUARDIAN))
+    assert counting.calls == ["outlets", "sections"]
+    section = model.index(0, 0, guardian)
+    assert model.hasChildren(section) and model.rowCount(section) == 0
+    assert model.canFetchMore(section)
+    model.fetchMore(section)
+    assert counting.calls == ["outlets", "sections", "summaries_in"]
+    assert model.rowCount(section) == 1
+    assert not model.canFetchMore(section)
+
+
+def test_a_section_reveals_its_articles_a_page_at_a_time(
+    sort_archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(models, "PAGE", 2)
+    counting = CountingArchive(sort_archive)
+    model = ArticleTreeModel(counting)  # type: ignore[arg-type]
+    section = child_named(model, child_named(model, QModelIndex(), GUARDIAN), US_NEWS)
+    model.fetchMore(section)
+    assert model.rowCount(section) == 2
+    assert model.canFetchMore(section)
+    model.fetchMore(section)
+    assert model.rowCount(section) == 3
+    assert not model.canFetchMore(section)
+    assert counting.calls.count("summaries_in") == 1
+
+
+def test_index_of_article_loads_the_path_to_it(archive: Archive) -> None:
+    model = ArticleTreeModel(archive)
+    record = archive.get(archive.search("tillerson")[0].id)
+    index = model.index_of_article(
+        record.article.outlet, record.article.section_path, record.id
+    )
+    assert index.isValid()
+    assert model.article_id(index) == record.id
+    assert index.parent().data() == US_NEWS
+    assert not model.index_of_article("No Such Outlet", "", record.id).isValid()
+
+
+def test_group_rows_say_how_many_articles_in_their_tooltip(archive: Archive) -> None:
+    model = ArticleTreeModel(archive)
+    guardian = child_named(model, QModelIndex(), GUARDIAN)
+    assert guardian.data(Qt.ItemDataRole.ToolTipRole) == "The Guardian: 1 article"
