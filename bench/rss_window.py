@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Drive the real main window for the memory benchmark: open articles, expand tree nodes.
+
+``bench/rss_window.py --db ARCHIVE [--open 50] [--expand 10]`` builds ``MainWindow`` the way
+``broadsheet`` does, shows it offscreen, expands tree nodes (outlets, then a section of each,
+so articles load), opens articles spread over the archive, then prints its own peak RSS
+(``ru_maxrss``) as JSON and exits. ``bench/run`` compares it with ``bare_window.py`` doing the
+same to a bare splitter window.
+
+Benchmark tooling only; uses only the window's public API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QModelIndex  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desktop.data.archive import Archive  # noqa: E402
+from desktop.errors import BroadsheetError  # noqa: E402
+from desktop.ui.app import work_around_singleton_refcounts  # noqa: E402
+from desktop.ui.mainwindow import MainWindow  # noqa: E402
+
+
+def expand_nodes(window: MainWindow, count: int) -> int:
+    """Expand up to ``count`` nodes: each outlet, then its first section; return how many."""
+    tree, model = window.tree, window.tree_model
+    expanded = 0
+    for row in range(model.rowCount(QModelIndex())):
+        if expanded >= count:
+            break
+        outlet = model.index(row, 0, QModelIndex())
+        tree.expand(outlet)
+        QApplication.processEvents()
+        expanded += 1
+        if expanded < count and model.rowCount(outlet):
+            tree.expand(model.index(0, 0, outlet))
+            QApplication.processEvents()
+            expanded += 1
+    return expanded
+
+
+def open_articles(window: MainWindow, archive: Archive, count: int) -> int:
+    """Open ``count`` articles spread evenly over the id range; return how many opened."""
+    total = archive.article_count()
+    step = max(1, total // max(count, 1))
+    opened = 0
+    for article_id in range(1, total + 1, step):
+        if opened >= count:
+            break
+        if window.open_article(article_id):
+            opened += 1
+        QApplication.processEvents()
+    return opened
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, required=True, help="archive file")
+    parser.add_argument("--open", type=int, default=50, help="articles to open")
+    parser.add_argument("--expand", type=int, default=10, help="tree nodes to expand")
+    args = parser.parse_args(argv)
+    work_around_singleton_refcounts()
+    app = QApplication(sys.argv[:1])
+    try:
+        archive = Archive(args.db)
+    except BroadsheetError as exc:
+        print(f"rss_window: {exc}", file=sys.stderr)
+        return 2
+    window = MainWindow(archive, theme="light")
+    window.show()
+    QApplication.processEvents()
+    expanded = expand_nodes(window, args.expand)
+    opened = open_articles(window, archive, args.open)
+    window.close()
+    app.processEvents()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"maxrss_kb": peak_kb, "opened": opened, "expanded": expanded}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
