@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -263,3 +265,14 @@ def test_without_a_user_archive_there_is_nothing_to_merge(bundled: Path, user: P
     report = merge_bundled(bundled, user)
     assert report.merged is False
     assert not user.exists()
+
+
+def test_starting_up_loads_neither_qt_nor_sqlite_utils() -> None:
+    code = (
+        "import sys, desktop.data.userarchive, desktop.data.userdata; "
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'sqlite_utils'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
