@@ -195,7 +195,8 @@ def migrate(conn: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) 
     """Bring the file to schema ``target``; return the version it had.
 
     A file that already holds data (version > 0) is first copied to ``backup_path``. All steps
-    run in one transaction: a failing step leaves the file exactly as it was.
+    run in one transaction: a failing step leaves the file exactly as it was. ``conn`` must be
+    in autocommit mode (``isolation_level=None``), as ``UserData`` connections are.
     """
     old = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if old >= target:
@@ -211,7 +212,8 @@ def migrate(conn: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) 
         conn.execute(f"PRAGMA user_version = {int(target)}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     return old
 
@@ -256,8 +258,8 @@ class UserData:
         try:
             conn, notice = cls._open_checked(path)
         except sqlite3.Error as exc:
-            raise UserDataError(str(path), f"cannot open your data: {exc}", _hint_for(exc)) \
-                from exc
+            reason = f"cannot open your data: {exc}"
+            raise UserDataError(str(path), reason, _hint_for(exc)) from exc
         except OSError as exc:
             raise UserDataError(
                 str(path), f"cannot set the damaged file aside: {exc.strerror}",
