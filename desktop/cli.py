@@ -274,7 +274,43 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_export_pdf(args: argparse.Namespace) -> int:
-    raise BroadsheetError(None, "export-pdf is not available yet")
+    import os
+
+    from desktop.data.archive import Archive
+
+    given = [x for x in (args.article, args.pdf_search, args.section) if x]
+    if len(given) != 1:
+        raise BroadsheetError(None, "export-pdf needs one of ARTICLE, --search or --section",
+                              "for example: broadsheet export-pdf 12 -o article.pdf")
+    # Qt aborts without a display unless told to draw offscreen; the PDF needs no display.
+    if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
+            and not os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    db = _db_path(args)
+    with Archive(db) as archive:
+        if args.article:
+            ids = [archive.resolve(args.article)]
+        elif args.pdf_search:
+            ids = [hit.id for hit in archive.search(args.pdf_search, limit=1000)]
+            if not ids:
+                raise BroadsheetError(str(db), f"no article matches {args.pdf_search!r}",
+                                      "try other words; `broadsheet search` shows matches")
+        else:
+            outlet, _, section = args.section.partition("/")
+            sections = [g.name for g in archive.sections(outlet)
+                        if not section or g.name == section or g.name.startswith(section + "/")]
+            ids = [s.id for name in sections for s in archive.summaries_in(outlet, name)]
+            if not ids:
+                raise BroadsheetError(str(db), f"no articles in {args.section!r}",
+                                      'give it as "Outlet/Section", e.g. "BBC News/World"')
+        records = [archive.get(i) for i in ids]
+
+        from desktop.pdf import export_pdf
+
+        export_pdf(records, args.output, archive_name=db.name, page_size=args.page_size,
+                   pdfa=args.pdfa, show_furniture=args.furniture, images=archive)
+    print(args.output)
+    return EXIT_OK
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:

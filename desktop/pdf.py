@@ -378,6 +378,7 @@ def _running_font() -> QFont:
     font.setFamilies(list(UI_FONT_FAMILIES))
     font.setStyleHint(QFont.StyleHint.SansSerif)
     font.setPointSizeF(RUNNING_POINT_SIZE)
+    font.setFeature(QFont.Tag.fromString("liga"), 0)  # text extracts as "ff", not U+FB00
     return font
 
 
