@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +58,24 @@ def test_a_second_instance_hands_its_arguments_to_the_running_one(
     assert running.listen() is True
     with qtbot.waitSignal(running.arguments_received, timeout=5000) as blocker:
         assert _new(instances, name).try_hand_over(ARGS) is True
+    assert blocker.args == [ARGS]
+
+
+def test_a_second_process_hands_over_and_exits(
+    qtbot: QtBot, instances: list[SingleInstance], name: str
+) -> None:
+    running = _new(instances, name)
+    running.listen()
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QCoreApplication\n"
+        "from desktop.ui.instance import SingleInstance\n"
+        "app = QCoreApplication([])\n"
+        "sys.exit(0 if SingleInstance(sys.argv[1]).try_hand_over(sys.argv[2:]) else 3)\n"
+    )
+    with qtbot.waitSignal(running.arguments_received, timeout=20000) as blocker:
+        second = subprocess.Popen([sys.executable, "-c", code, name, *ARGS])
+    assert second.wait(timeout=20) == 0
     assert blocker.args == [ARGS]
 
 
