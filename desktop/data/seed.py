@@ -71,6 +71,12 @@ _DROPPED_CONTROLS = {
     cp: None for cp in [*range(0x01, 0x09), 0x0E, 0x0F, *range(0x10, 0x20), 0x7F, 0xFEFF]
 }
 _TEXT_FIXES: dict[int, str | None] = _DROPPED_CONTROLS | _C1_FIXES | _LINE_BREAKS
+# str.translate visits every character; a regex finds the rare ones to fix much faster.
+_NEEDS_FIX = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TEXT_FIXES)) + "]")
+
+
+def _fix_characters(text: str) -> str:
+    return _NEEDS_FIX.sub(lambda m: _TEXT_FIXES[ord(m[0])] or "", text)
 
 
 def decode_seed(data: bytes, source: str) -> str:
@@ -91,7 +97,7 @@ def decode_seed(data: bytes, source: str) -> str:
         text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors=_CP1252_ERRORS)
     if "\x00" in text:
         raise _binary(source)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TEXT_FIXES)
+    text = _fix_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
     return unicodedata.normalize("NFC", text)
 
 
@@ -188,30 +194,35 @@ FURNITURE_LINES = frozenset(
 )
 """Lines that are page furniture when they make up a whole line (compared case-insensitively)."""
 
-_FURNITURE_PATTERNS = tuple(
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r".{0,20}image copyright ?[^.!?]{0,60}",
-        r"image caption\b.{0,200}",
-        r"media playback is unsupported on your device",
-        r"(?:read more|related|see also|more on this story|most read)\s*:.{0,200}",
-        r"follow @\w+",
-        r"follow (?:us|\w+(?: \w+)?) on (?:twitter|facebook|instagram)\b.{0,60}",
-        r"you can follow \w+(?: \w+)? on twitter.{0,60}",
-        r"sign up (?:for|to) (?:our|the) .{0,80}newsletter.{0,40}",
-        r"copyright ©.{0,100}",
-        r"featured image (?:via|credit|by)\b.{0,100}",
-        r"(?:photo|image) credit\s*:.{0,100}",
-        r"[0-9,.]+[km]? [0-9,.]+[km]? retweets\s+[0-9,.]+[km]? [0-9,.]+[km]? likes",
-        r"[0-9]{1,2}:[0-9]{2} [ap]m - [0-9]{1,2} [a-z]{3} [0-9]{4}",
-        r"play video\s*[0-9:]*",
-        r"subscribe to .{1,60} for free",
-        r"[0-9]{1,3} photos",
-        r"[0-9]{1,2}:[0-9]{2}",
-        r"\(?(?:photo(?:graph)?:? )?(?:by )?[^()]{0,60}?/\s?"
-        rf"(?:{'|'.join(re.escape(a) for a in PHOTO_AGENCIES)})\)?",
-    )
+_FURNITURE_PATTERNS = re.compile(
+    "|".join(
+        f"(?:{p})"
+        for p in (
+            r".{0,20}image copyright ?[^.!?]{0,60}",
+            r"image caption\b.{0,200}",
+            r"media playback is unsupported on your device",
+            r"(?:read more|related|see also|more on this story|most read)\s*:.{0,200}",
+            r"follow @\w+",
+            r"follow (?:us|\w+(?: \w+)?) on (?:twitter|facebook|instagram)\b.{0,60}",
+            r"you can follow \w+(?: \w+)? on twitter.{0,60}",
+            r"sign up (?:for|to) (?:our|the) .{0,80}newsletter.{0,40}",
+            r"copyright ©.{0,100}",
+            r"featured image (?:via|credit|by)\b.{0,100}",
+            r"(?:photo|image) credit\s*:.{0,100}",
+            r"[0-9,.]+[km]? [0-9,.]+[km]? retweets\s+[0-9,.]+[km]? [0-9,.]+[km]? likes",
+            r"[0-9]{1,2}:[0-9]{2} [ap]m - [0-9]{1,2} [a-z]{3} [0-9]{4}",
+            r"play video\s*[0-9:]*",
+            r"subscribe to .{1,60} for free",
+            r"[0-9]{1,3} photos",
+            r"[0-9]{1,2}:[0-9]{2}",
+            r"\(?(?:photo(?:graph)?:? )?(?:by )?[^()]{0,60}?/\s?"
+            rf"(?:{'|'.join(re.escape(a) for a in PHOTO_AGENCIES)})\)?",
+        )
+    ),
+    re.IGNORECASE,
 )
+_FURNITURE_MAX_LENGTH = 300
+"""No furniture line is longer: longer lines are body text."""
 # BBC scrapes glue the photo credit to the caption: "… in Dallas.Image copyrightGETTY IMAGES".
 _GLUED_COPYRIGHT = re.compile(r"(?P<text>.*[.!?\"”’])(?P<credit>Image copyright ?[^.!?]{1,60})")
 
@@ -229,9 +240,11 @@ def _units(lines: Iterable[str]) -> list[str]:
 def is_furniture(line: str) -> bool:
     """True when the whole line is page furniture ("Read more", "Advertisement", …)."""
     low = line.strip().lower()
+    if len(low) > _FURNITURE_MAX_LENGTH:
+        return False
     if low.rstrip(" :.…|»›>") in FURNITURE_LINES or low in FURNITURE_LINES:
         return True
-    return any(p.fullmatch(low) for p in _FURNITURE_PATTERNS)
+    return _FURNITURE_PATTERNS.fullmatch(low) is not None
 
 
 def split_credit(caption: str) -> tuple[str, str | None]:
@@ -324,7 +337,7 @@ def parse_blocks(units: Sequence[str]) -> list[Block]:
             blocks.append(gallery)
             continue
         embed = _embed(unit)
-        glued = _GLUED_COPYRIGHT.fullmatch(unit)
+        glued = _GLUED_COPYRIGHT.fullmatch(unit) if "Image copyright" in unit else None
         if embed is not None:
             blocks.append(embed)
         elif glued is not None and not is_furniture(glued["text"]):
@@ -339,59 +352,72 @@ def parse_blocks(units: Sequence[str]) -> list[Block]:
 
 # --- title ----------------------------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W_]+")
 # Words of one run are joined by these; "Trump’s Cabinet" is the slug run "trump-s-cabinet".
 _RUN_SEPARATORS = frozenset({" ", "-", "'", "\u2019"})
 _SENTENCE_END = tuple(".!?:;…")
 _OPENERS = " \t\"'“‘«([{—–-*•"
+_NEXT_WORD = re.compile(r"([\W_]*)([^\W_]+)")
+_TRAILING_GAP = re.compile(r"[\W_]*$")
+_TITLE_TEXT_LIMIT = 1_000_000
+"""Characters of body text searched for the title's words: a title is written early."""
 
 
-@dataclass(frozen=True)
-class _Token:
-    word: str
-    low: str
-    separator: str  # the text between the previous word and this one
-    sentence_start: bool
-
-
-def _tokens(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    end = 0
-    for match in _WORD.finditer(text):
-        gap = text[end : match.start()]
-        stripped = gap.rstrip(_OPENERS)
-        start = not tokens or stripped.endswith(_SENTENCE_END)
-        tokens.append(_Token(match[0], match[0].lower(), gap, start))
-        end = match.end()
-    return tokens
+def _at_sentence_start(text: str, start: int) -> bool:
+    """True when the word at ``text[start]`` begins the text or a sentence."""
+    window = text[max(0, start - 40) : start]
+    gap = _TRAILING_GAP.search(window)
+    if gap is None or gap.start() == 0 and start <= 40:
+        return True
+    return gap[0].rstrip(_OPENERS).endswith(_SENTENCE_END)
 
 
 class _Writings:
-    """How the body writes each word and run of words outside sentence starts."""
+    """How the body writes the slug's words and runs of them, outside sentence starts."""
 
-    def __init__(self, texts: Iterable[str]) -> None:
-        self._texts = [_tokens(t) for t in texts]
-        self._where: dict[str, list[tuple[int, int]]] = {}
-        for t, tokens in enumerate(self._texts):
-            for p, token in enumerate(tokens):
-                if not token.sentence_start:
-                    self._where.setdefault(token.low, []).append((t, p))
+    def __init__(self, slug: Sequence[str], texts: Iterable[str]) -> None:
+        self._slug_words = frozenset(slug)
+        self._slug_length = len(slug)
+        alternatives = "|".join(re.escape(w) for w in sorted(self._slug_words, key=len)[::-1])
+        pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+        # For each word, every run the body writes from it: ((separator, word), …).
+        self._runs: dict[str, list[tuple[tuple[str, str], ...]]] = {}
+        budget = _TITLE_TEXT_LIMIT
+        for text in texts:
+            if budget <= 0:
+                break
+            text = text[:budget]
+            budget -= len(text)
+            for match in pattern.finditer(text):
+                if not _at_sentence_start(text, match.start()):
+                    run = self._run_from(text, match)
+                    self._runs.setdefault(match[0].lower(), []).append(run)
+
+    def _run_from(self, text: str, match: re.Match[str]) -> tuple[tuple[str, str], ...]:
+        """The word at ``match`` and the slug words that follow it as one run."""
+        run = [("", match[0])]
+        position = match.end()
+        while len(run) < self._slug_length:
+            following = _NEXT_WORD.match(text, position)
+            if (
+                following is None
+                or following[1] not in _RUN_SEPARATORS
+                or following[2].lower() not in self._slug_words
+            ):
+                break
+            run.append((following[1], following[2]))
+            position = following.end()
+        return tuple(run)
 
     def longest_run(self, words: Sequence[str]) -> tuple[int, str] | None:
         """The longest prefix of ``words`` the body writes as a run, and its usual writing."""
         forms: dict[int, Counter[str]] = {}
-        for t, p in self._where.get(words[0], ()):
-            tokens = self._texts[t]
+        for run in self._runs.get(words[0], ()):
             length = 1
             while (
-                length < len(words)
-                and p + length < len(tokens)
-                and tokens[p + length].low == words[length]
-                and tokens[p + length].separator in _RUN_SEPARATORS
+                length < min(len(words), len(run)) and run[length][1].lower() == words[length]
             ):
                 length += 1
-            run = tokens[p : p + length]
-            written = run[0].word + "".join(tok.separator + tok.word for tok in run[1:])
+            written = "".join(separator + word for separator, word in run[:length])
             forms.setdefault(length, Counter())[written] += 1
         if not forms:
             return None
@@ -404,7 +430,7 @@ class _Writings:
 
 def recover_title(slug: Sequence[str], texts: Iterable[str]) -> str:
     """The title from the slug words, each word or run written the way ``texts`` write it."""
-    writings = _Writings(texts)
+    writings = _Writings(slug, texts)
     parts: list[str] = []
     index = 0
     while index < len(slug):
