@@ -12,6 +12,7 @@ Must not live here: archive queries (the view is handed an object with ``image(i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from html import escape
@@ -191,6 +192,22 @@ def _mix(a: QColor, b: QColor, t: float) -> QColor:
     )
 
 
+_ROLE_VALUES: dict[int, Callable[[Photo], Any]] = {
+    Qt.ItemDataRole.DisplayRole: lambda p: p.item.caption,
+    GalleryRole.CAPTION: lambda p: p.item.caption,
+    GalleryRole.CREDIT: lambda p: p.item.credit,
+    GalleryRole.LABEL: lambda p: p.label,
+    GalleryRole.NUMBER: lambda p: p.item.n,
+    GalleryRole.TOTAL: lambda p: p.total,
+    GalleryRole.GALLERY_INDEX: lambda p: p.gallery_index,
+    GalleryRole.GALLERY_TITLE: lambda p: p.gallery_title,
+    GalleryRole.HAS_IMAGE: lambda p: p.item.image_id is not None,
+    Qt.ItemDataRole.AccessibleTextRole: lambda p: p.accessible_text,
+    Qt.ItemDataRole.ToolTipRole: lambda p: _tooltip(p),
+}
+"""What each text role of ``GalleryModel`` shows of a photo."""
+
+
 class GalleryModel(QAbstractListModel):
     """One row per photo across all galleries of an article.
 
@@ -257,21 +274,8 @@ class GalleryModel(QAbstractListModel):
         return self._text_data(photo, role)
 
     def _text_data(self, photo: Photo, role: int) -> Any:
-        item = photo.item
-        values: dict[int, Any] = {
-            Qt.ItemDataRole.DisplayRole: item.caption,
-            GalleryRole.CAPTION: item.caption,
-            GalleryRole.CREDIT: item.credit,
-            GalleryRole.LABEL: photo.label,
-            GalleryRole.NUMBER: item.n,
-            GalleryRole.TOTAL: photo.total,
-            GalleryRole.GALLERY_INDEX: photo.gallery_index,
-            GalleryRole.GALLERY_TITLE: photo.gallery_title,
-            GalleryRole.HAS_IMAGE: item.image_id is not None,
-            Qt.ItemDataRole.AccessibleTextRole: photo.accessible_text,
-            Qt.ItemDataRole.ToolTipRole: _tooltip(photo),
-        }
-        return values.get(role)
+        value = _ROLE_VALUES.get(role)
+        return value(photo) if value is not None else None
 
     def _thumbnail(self, row: int) -> QPixmap | None:
         if row in self._thumbs:
@@ -365,9 +369,6 @@ def paint_placeholder(
     text = palette.color(QPalette.ColorRole.Text)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    # WORKAROUND: a flat tint, no QLinearGradient. On PySide6 6.12.0 with Python 3.11,
-    # QGradient.setColorAt/setStops (like every method returning void) drop a reference to
-    # None; fewer calls per paint keep that bug further away.
     radius = _clamp(rect.height() * 0.04, 4, 10)
     painter.setPen(QPen(_mix(base, accent, 0.28), 1))
     painter.setBrush(_mix(base, accent, 0.14))

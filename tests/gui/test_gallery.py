@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from desktop.data.article import (
     Paragraph,
 )
 from desktop.data.seed import parse_seed
+from desktop.ui.app import work_around_singleton_refcounts
 from desktop.ui.gallery import (
     GalleryModel,
     GalleryRole,
@@ -32,21 +31,9 @@ from desktop.ui.gallery import (
 )
 from tests.conftest import SEED_FILE
 
-
-def _immortalise_singletons() -> None:
-    """WORKAROUND for PySide6 6.12.0 on Python 3.11: a reference to None is dropped on every
-    call of a method returning void (and one to True on every ``Signal.emit``), so a process
-    that paints a few thousand times aborts with "none_dealloc". Python 3.12 made these
-    objects immortal; this gives them a count no run can use up. 6.11.3 has no such bug.
-    It belongs in ``tests/conftest.py`` and the app's start-up; it is here until it is.
-    """
-    if sys.version_info >= (3, 12) or hasattr(sys, "gettotalrefcount"):
-        return
-    for obj in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
-
-
-_immortalise_singletons()
+# PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call; painting
+# a grid of cards a few times would abort the test process without this.
+work_around_singleton_refcounts()
 
 # The offscreen platform says this on every show(); harmless (PLATFORM-NOTES.md).
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
