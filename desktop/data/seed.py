@@ -65,18 +65,19 @@ codecs.register_error(_CP1252_ERRORS, _cp1252_fallback)
 
 # C1 controls that reach us through valid UTF-8 are cp1252 text decoded as Latin-1 somewhere
 # upstream (U+0092 is a mangled right quote); NEL (U+0085) is a line break.
-_C1_FIXES = {cp: _CP1252[cp] for cp in range(0x80, 0xA0)} | {0x85: "\n"}
-_LINE_BREAKS = {0x0B: "\n", 0x0C: "\n", 0x2028: "\n", 0x2029: "\n\n"}
+_C1_FIXES = {chr(cp): _CP1252[cp] for cp in range(0x80, 0xA0)} | {"\x85": "\n"}
+_LINE_BREAKS = {"\x0b": "\n", "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n"}
 _DROPPED_CONTROLS = {
-    cp: None for cp in [*range(0x01, 0x09), 0x0E, 0x0F, *range(0x10, 0x20), 0x7F, 0xFEFF]
+    chr(cp): "" for cp in [*range(0x01, 0x09), *range(0x0E, 0x20), 0x7F, 0xFEFF]
 }
-_TEXT_FIXES: dict[int, str | None] = _DROPPED_CONTROLS | _C1_FIXES | _LINE_BREAKS
+_TEXT_FIXES: dict[str, str] = _DROPPED_CONTROLS | _C1_FIXES | _LINE_BREAKS
 # str.translate visits every character; a regex finds the rare ones to fix much faster.
-_NEEDS_FIX = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TEXT_FIXES)) + "]")
+_NEEDS_FIX = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_TEXT_FIXES)) + "]")
 
 
 def _fix_characters(text: str) -> str:
-    return _NEEDS_FIX.sub(lambda m: _TEXT_FIXES[ord(m[0])] or "", text)
+    """Controls dropped, C1 read as cp1252, other line separators made LF."""
+    return _NEEDS_FIX.sub(lambda m: _TEXT_FIXES[m[0]], text)
 
 
 def decode_seed(data: bytes, source: str) -> str:
