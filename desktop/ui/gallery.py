@@ -6,8 +6,9 @@ designed placeholder tile, the caption elided to two lines, the credit), ``Galle
 grid, its header and empty state; the "Gallery" tab of the main window) and ``LightboxDialog``
 (one photo large, with its full caption).
 
-Must not live here: archive queries (the view is handed an object with ``image(id)``), HTML
-(seed text is only ever drawn or set as plain text) and main-window wiring.
+Must not live here: archive queries (the view is handed an object with ``image(id)``), markup
+built from seed text (it is drawn, or set on plain-text labels; only the tooltip is rich text,
+and it is escaped) and main-window wiring.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ THUMB_SIZE = QSize(480, 320)
 LIGHTBOX_MAX_SIDE = 4096
 """The lightbox decodes an image at most this many pixels on its longer side."""
 MAX_IMAGE_BYTES = 256 * 1024 * 1024
-"""Images claiming more decoded pixels than this are not decoded (Qt's own allocation limit)."""
+"""Images that would take more memory than this once decoded are skipped (Qt's own limit)."""
 
 TILE_ASPECT = 2 / 3
 """Tile height as a fraction of its width (a 3:2 landscape frame, the common press shape)."""

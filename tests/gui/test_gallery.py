@@ -22,6 +22,7 @@ from desktop.data.article import (
 from desktop.data.seed import parse_seed
 from desktop.ui.app import work_around_singleton_refcounts
 from desktop.ui.gallery import (
+    CARD_SPACING,
     GalleryModel,
     GalleryRole,
     GalleryView,
@@ -257,6 +258,23 @@ def test_grid_paints_cards_and_the_archive_image(
         view, view.list_view().visualRect(model.index(0, 0)).topLeft() + (middle - card.topLeft())
     )
     assert colour_distance(QColor(shot.pixel(first_middle)), CIRCLE) > 100
+
+
+def test_grid_fills_rows_of_four_cards_at_900_pixels(view: GalleryView) -> None:
+    grid = view.list_view()
+    cards = [grid.visualRect(view.model().index(row, 0)) for row in range(5)]
+    assert len({card.top() for card in cards[:4]}) == 1
+    assert cards[4].top() > cards[0].bottom()
+    assert cards[4].left() == cards[0].left()
+    assert 0 < grid.viewport().width() - cards[3].right() <= 2 * CARD_SPACING  # no ragged gap
+    assert not grid.horizontalScrollBar().isVisible()
+
+
+def test_select_item_scrolls_the_photo_into_view(view: GalleryView) -> None:
+    grid = view.list_view()
+    assert view.select_item(0, 28)
+    card = grid.visualRect(view.model().index(27, 0))
+    assert grid.viewport().rect().contains(card)
 
 
 def test_empty_article_shows_the_empty_state(qtbot: QtBot, view: GalleryView) -> None:
