@@ -15,11 +15,14 @@ Rules kept here:
   before the batch. A bulk load builds the FTS index after the rows (an ``fts_stale`` flag in
   ``meta`` makes the next import finish the job if this one dies first); a small import into a
   large archive updates the index row by row inside each batch.
+- A file whose exact bytes were imported before (``seed_files``, keyed by SHA-256, emptied
+  whenever the parser changes) is counted unchanged without being parsed again.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
 import shutil
@@ -32,8 +35,11 @@ from typing import Any
 import sqlite_utils
 
 from desktop import __version__, paths
+from desktop.data import article as article_module
+from desktop.data import seed as seed_module
+from desktop.data import urls as urls_module
 from desktop.data.article import Article, Gallery, blocks_to_json
-from desktop.data.seed import parse_seed
+from desktop.data.seed import MAX_SEED_BYTES, parse_seed, parse_seed_bytes
 from desktop.errors import ArchiveError, SeedError
 
 SCHEMA_VERSION = 1
@@ -121,7 +127,11 @@ def import_seeds(
     """
     report = ImportReport()
     files = collect_seed_files(paths, report)
-    return _run(_parsed(files, report, progress), Path(db_path), len(files), compact, report)
+
+    def batches(writer: _ArchiveWriter) -> Iterator[list[_Item]]:
+        return _file_batches(files, writer, report, progress)
+
+    return _run(batches, Path(db_path), len(files), compact, report)
 
 
 def store_articles(
@@ -131,8 +141,12 @@ def store_articles(
     compact: bool = False,
 ) -> ImportReport:
     """Store already-parsed articles, each with its source file, exactly as an import would."""
-    items = list(articles)
-    return _run(iter(items), Path(db_path), len(items), compact, ImportReport())
+    items = [_parsed_item(source, article) for source, article in articles]
+
+    def batches(writer: _ArchiveWriter) -> Iterator[list[_Item]]:
+        return (items[i:i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE))
+
+    return _run(batches, Path(db_path), len(items), compact, ImportReport())
 
 
 def prepare_user_archive() -> Path:
@@ -199,39 +213,75 @@ def _folder_seeds(folder: Path, report: ImportReport) -> list[Path]:
     return found
 
 
-def _parsed(
-    files: Sequence[Path], report: ImportReport, progress: Progress | None
-) -> Iterator[tuple[str, Article]]:
-    """Parse each file in turn; rejected ones go into the report, not the stream."""
+@dataclass(frozen=True)
+class _Item:
+    """One seed to store: its parsed article, or None when these exact bytes were imported
+    before (then ``url`` and ``warnings`` come from that import)."""
+
+    source: str
+    url: str
+    warnings: tuple[str, ...]
+    article: Article | None
+    digest: bytes | None = None
+
+
+def _parsed_item(source: str, article: Article, digest: bytes | None = None) -> _Item:
+    return _Item(source, article.normalized_url, article.warnings, article, digest)
+
+
+def _read_seed(path: Path) -> bytes | None:
+    """The bytes of a seed small enough to import, or None to let ``parse_seed`` say why not."""
+    try:
+        if path.stat().st_size > MAX_SEED_BYTES:
+            return None
+        return path.read_bytes()
+    except (OSError, ValueError):
+        return None
+
+
+def _load_item(path: Path, writer: _ArchiveWriter, report: ImportReport) -> _Item | None:
+    """Read one file; parse it unless its bytes were imported before. None when rejected."""
+    source = str(path)
+    data = _read_seed(path)
+    digest = hashlib.sha256(data).digest() if data is not None else None
+    if digest is not None:
+        known = writer.known_seed(digest)
+        if known is not None:
+            url, warnings = known
+            return _Item(source, url, warnings, None, digest)
+    try:
+        article = parse_seed(path) if data is None else parse_seed_bytes(data, source)
+    except SeedError as exc:
+        report.rejected.append((source, exc.reason))
+        return None
+    return _parsed_item(source, article, digest)
+
+
+def _file_batches(
+    files: Sequence[Path],
+    writer: _ArchiveWriter,
+    report: ImportReport,
+    progress: Progress | None,
+) -> Iterator[list[_Item]]:
+    """The files as batches of items, in order; rejected files go into the report instead."""
     total = len(files)
     if progress is not None:
         progress(0, total)
-    for done, path in enumerate(files, start=1):
-        try:
-            article = parse_seed(path)
-        except SeedError as exc:
-            report.rejected.append((str(path), exc.reason))
-        else:
-            yield str(path), article
-        if progress is not None:
-            progress(done, total)
-
-
-def _batches(items: Iterator[tuple[str, Article]]) -> Iterator[list[tuple[str, Article]]]:
-    batch: list[tuple[str, Article]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == BATCH_SIZE:
-            yield batch
-            batch = []
-    if batch:
+    for start in range(0, total, BATCH_SIZE):
+        batch: list[_Item] = []
+        for done, path in enumerate(files[start:start + BATCH_SIZE], start=start + 1):
+            item = _load_item(path, writer, report)
+            if item is not None:
+                batch.append(item)
+            if progress is not None:
+                progress(done, total)
         yield batch
 
 
 # --- writing ------------------------------------------------------------------------------
 
 def _run(
-    items: Iterator[tuple[str, Article]],
+    batches: Callable[[_ArchiveWriter], Iterator[list[_Item]]],
     db_path: Path,
     expected: int,
     compact: bool,
@@ -239,7 +289,7 @@ def _run(
 ) -> ImportReport:
     writer = _ArchiveWriter(db_path, expected)
     try:
-        for batch in _batches(items):
+        for batch in batches(writer):
             writer.write_batch(batch, report)
         writer.finish(compact)
     except sqlite3.Error as exc:
@@ -286,6 +336,18 @@ def _connect(db_path: Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 
+def _parser_fingerprint() -> str:
+    """Identifies the code that turns seed bytes into an article: the app version, plus the
+    parser's source when it is readable (it is not inside a frozen bundle)."""
+    digest = hashlib.sha256(__version__.encode())
+    for module in (seed_module, urls_module, article_module):
+        try:
+            digest.update(Path(str(module.__file__)).read_bytes())
+        except OSError:
+            pass
+    return digest.hexdigest()
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
@@ -313,6 +375,14 @@ def _article_row(
         "blocks": json.dumps(blocks_to_json(article.blocks), ensure_ascii=False),
         "body_text": article.body_text,
         "captions_text": article.captions_text,
+    }
+
+
+def _seed_row(item: _Item) -> dict[str, Any]:
+    return {
+        "digest": item.digest,
+        "normalized_url": item.url,
+        "warnings": json.dumps(list(item.warnings), ensure_ascii=False),
     }
 
 
@@ -355,6 +425,7 @@ class _Batch:
     galleries: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     versions: list[dict[str, Any]] = field(default_factory=list)  # earlier versions not in db
     replaced_ids: list[int] = field(default_factory=list)  # db rows to copy to versions
+    seeds: list[dict[str, Any]] = field(default_factory=list)  # seed_files rows
 
 
 class _ArchiveWriter:
@@ -387,14 +458,29 @@ class _ArchiveWriter:
         tables = set(self.db.table_names())
         if "meta" in tables:
             self._check_version()
-            return
-        if tables:
+        elif tables:
             raise ArchiveError(
                 str(self.db_path), "is an SQLite database but not a Broadsheet archive",
                 "choose another --db",
             )
         with self.db.atomic():
-            self._create_schema()
+            if "meta" not in tables:
+                self._create_schema()
+            self._ensure_seed_cache()
+
+    def _ensure_seed_cache(self) -> None:
+        """The table of seed files imported before, emptied when the parser has changed.
+
+        Re-importing an unchanged corpus then reads and hashes each file instead of parsing it.
+        """
+        self.db.create_table(
+            "seed_files", {"digest": bytes, "normalized_url": str, "warnings": str},
+            pk="digest", not_null={"normalized_url", "warnings"}, if_not_exists=True,
+        )
+        fingerprint = _parser_fingerprint()
+        if self._meta("parser_fingerprint") != fingerprint:
+            self.db.execute("DELETE FROM seed_files")
+            self._set_meta(parser_fingerprint=fingerprint)
 
     def _check_version(self) -> None:
         found = self._meta("schema_version")
@@ -451,42 +537,57 @@ class _ArchiveWriter:
 
     # batches
 
-    def write_batch(self, items: list[tuple[str, Article]], report: ImportReport) -> None:
-        """Write one batch of parsed articles in one transaction, counting into ``report``."""
+    def known_seed(self, digest: bytes) -> tuple[str, tuple[str, ...]] | None:
+        """The URL and warnings of a seed with exactly these bytes imported before, if any."""
+        row = self.db.execute(
+            "SELECT normalized_url, warnings FROM seed_files WHERE digest = ?", [digest]
+        ).fetchone()
+        return None if row is None else (str(row[0]), tuple(json.loads(row[1])))
+
+    def write_batch(self, items: list[_Item], report: ImportReport) -> None:
+        """Write one batch of items in one transaction, counting into ``report``."""
         with self.db.atomic():
-            known = self._known({a.normalized_url for _, a in items})
+            known = self._known({i.url for i in items if i.article is not None})
             next_id = self._next_id()
             batch = _Batch()
-            for source, article in items:
-                report.warnings.extend((source, w) for w in article.warnings)
-                self._note_duplicate(source, article, report)
-                state = known.get(article.normalized_url)
+            for item in items:
+                report.warnings.extend((item.source, w) for w in item.warnings)
+                self._note_duplicate(item, report)
+                article = item.article
+                if article is None:
+                    report.unchanged += 1
+                    continue
+                if item.digest is not None:
+                    batch.seeds.append(_seed_row(item))
+                state = known.get(item.url)
                 if state is not None and article.content_hash in state.hashes:
                     # This text is archived already (as the current or an earlier version).
                     report.unchanged += 1
                     continue
                 if state is None:
-                    state = known[article.normalized_url] = _Known(next_id, 0)
+                    state = known[item.url] = _Known(next_id, 0)
                     next_id += 1
                     report.new += 1
                 else:
-                    self._supersede(batch, article.normalized_url, state)
+                    self._supersede(batch, item.url, state)
                     report.updated += 1
                 state.version += 1
                 state.hashes.add(article.content_hash)
-                batch.rows[article.normalized_url] = _article_row(
-                    source, article, state.id, state.version, self.imported_at
+                batch.rows[item.url] = _article_row(
+                    item.source, article, state.id, state.version, self.imported_at
                 )
                 batch.galleries[state.id] = _gallery_rows(state.id, article)
+            if batch.seeds:
+                self.db.table("seed_files").insert_all(batch.seeds, pk="digest", replace=True)
             if batch.rows:
                 self._write(batch)
 
-    def _note_duplicate(self, source: str, article: Article, report: ImportReport) -> None:
-        first = self.seen.setdefault(article.normalized_url, source)
-        if first != source:
+    def _note_duplicate(self, item: _Item, report: ImportReport) -> None:
+        first = self.seen.setdefault(item.url, item.source)
+        if first != item.source:
             report.warnings.append(
-                (source, f"same URL as {first} earlier in this import; "
-                         "kept as a later version if its text differs")
+                (item.source, f"same URL as {first} earlier in this import; "
+                              "kept as a later version if its text differs")
             )
 
     def _supersede(self, batch: _Batch, url: str, state: _Known) -> None:

@@ -361,3 +361,46 @@ def test_user_archive_starts_as_a_copy_of_the_bundled_one(
     assert target == paths.user_archive()
     assert target.read_bytes() == bundled.read_bytes()
     assert os.path.samefile(target.parent, paths.user_data_dir())
+
+
+def test_reimport_of_unchanged_files_does_not_parse_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "a.db"
+    seed = TEST_SEEDS_DIR / "reuters_no_counts.txt"
+    first = import_seeds([SEED_FILE, seed], db)
+
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(importer, "parse_seed", no_parsing)
+    monkeypatch.setattr(importer, "parse_seed_bytes", no_parsing)
+    again = import_seeds([SEED_FILE, seed], db)
+    assert counts(again) == (0, 0, 2, 0, len(first.warnings))
+    assert again.warnings == first.warnings
+
+
+def test_a_changed_parser_parses_everything_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "a.db"
+    import_seeds([SEED_FILE], db)
+    parsed: list[str] = []
+    real = importer.parse_seed_bytes
+
+    def counting(data: bytes, source: str) -> Any:
+        parsed.append(source)
+        return real(data, source)
+
+    monkeypatch.setattr(importer, "parse_seed_bytes", counting)
+    monkeypatch.setattr(importer, "_parser_fingerprint", lambda: "another parser")
+    assert counts(import_seeds([SEED_FILE], db)) == (0, 0, 1, 0, 0)
+    assert parsed == [str(SEED_FILE)]
+
+
+def test_edited_file_is_parsed_and_updated(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    seed = write_seed(tmp_path / "a.txt", guardian("a-story"), "Before.")
+    import_seeds([seed], db)
+    write_seed(seed, guardian("a-story"), "After.")
+    assert counts(import_seeds([seed], db)) == (0, 1, 0, 0, 0)
