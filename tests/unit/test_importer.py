@@ -14,6 +14,7 @@ import sqlite_utils
 
 from desktop import __version__, paths
 from desktop.data import importer
+from desktop.data import seed as seed_module
 from desktop.data.archive import Archive
 from desktop.data.importer import ImportReport, import_seeds, prepare_user_archive
 from desktop.errors import ArchiveError
@@ -386,7 +387,7 @@ def test_a_changed_parser_parses_everything_again(
     db = tmp_path / "a.db"
     import_seeds([SEED_FILE], db)
     parsed: list[str] = []
-    real = importer.parse_seed_bytes
+    real = seed_module.parse_seed_bytes
 
     def counting(data: bytes, source: str) -> Any:
         parsed.append(source)
