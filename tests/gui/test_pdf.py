@@ -6,6 +6,7 @@ inspected by several tests.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -16,8 +17,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QUrl
-from PySide6.QtGui import QImage, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop import __version__
@@ -27,6 +29,7 @@ from desktop.errors import ExportError
 from desktop.pdf import _lay_out, _page_geometry, export_pdf
 from desktop.render import RenderOptions
 from desktop.textdoc import PLACEHOLDER_SIZE, ArticleDocument, build_document
+from desktop.ui.export import export_articles_dialog
 
 SEED_URL = (
     "http://www.independent.co.uk/news/world/middle-east/mosul-offensive-latest-isis-escape-"
@@ -44,8 +47,14 @@ def flat(text: str) -> str:
     return " ".join(re.sub(r"-[ \t]*\n\s*", "-", text).split())
 
 
+@functools.cache
+def _extracted(path: Path, size: int) -> tuple[str, ...]:
+    return tuple(page.extract_text() for page in PdfReader(path).pages)
+
+
 def page_texts(path: Path) -> list[str]:
-    return [page.extract_text() for page in PdfReader(path).pages]
+    """Each page's text (pypdf keeps a hyphen at a line end; pdftotext drops it)."""
+    return list(_extracted(path, path.stat().st_size))
 
 
 def pdf_text(path: Path) -> str:
@@ -493,3 +502,84 @@ def test_paragraph_with_markup_stays_text_in_the_document(qtbot: QtBot,
     doc = build_document(record, None)
     assert hostile in doc.toPlainText()
     assert "<img" not in doc.toHtml().split("<body")[1].replace("&lt;img", "")
+
+
+# --- the window's export dialog --------------------------------------------------------------
+
+
+class _Boxes:
+    """Stands in for QMessageBox.exec: records each box and clicks the named button."""
+
+    def __init__(self, click: str | None = None) -> None:
+        self.shown: list[QMessageBox] = []
+        self.click = click
+
+    def exec(self, box: QMessageBox) -> int:
+        self.shown.append(box)
+        for button in box.buttons():
+            if button.text() == self.click:
+                button.click()
+        return 0
+
+
+@pytest.fixture
+def boxes(monkeypatch: pytest.MonkeyPatch) -> _Boxes:
+    recorder = _Boxes(click="Open folder")
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: recorder.exec(box))
+    return recorder
+
+
+def _answer_save_dialog(monkeypatch: pytest.MonkeyPatch, answer: str) -> list[str]:
+    proposed: list[str] = []
+
+    def fake(parent: object, caption: str, path: str, filters: str) -> tuple[str, str]:
+        proposed.append(path)
+        return answer, filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake)
+    return proposed
+
+
+def test_export_dialog_writes_the_pdf_and_offers_the_folder(
+    qtbot: QtBot, archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    boxes: _Boxes,
+) -> None:
+    proposed = _answer_save_dialog(monkeypatch, str(tmp_path / "chosen"))
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    article_id = archive.resolve(SEED_URL)
+
+    written = export_articles_dialog(None, archive, [article_id], "Mosul: day 12 / <b>")
+
+    assert Path(proposed[0]).name == "Mosul - day 12 - b.pdf"
+    assert written == tmp_path / "chosen.pdf"
+    assert outline(written) == [(archive.get(article_id).article.title, 0)]
+    assert [b.textFormat() for b in boxes.shown] == [Qt.TextFormat.PlainText]
+    assert boxes.shown[0].text().startswith("Exported the article to chosen.pdf.")
+    assert opened == [QUrl.fromLocalFile(str(tmp_path))]
+
+
+def test_export_dialog_shows_a_plain_text_failure(
+    qtbot: QtBot, archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    boxes: _Boxes,
+) -> None:
+    target = tmp_path / "no such folder" / "<b>x.pdf"
+    _answer_save_dialog(monkeypatch, str(target))
+
+    assert export_articles_dialog(None, archive, [1, 2], "two") is None
+
+    assert [b.textFormat() for b in boxes.shown] == [Qt.TextFormat.PlainText]
+    assert boxes.shown[0].text() == (
+        f"The PDF could not be written.\n\n{target}: the folder does not exist "
+        "(create it or choose another folder)"
+    )
+    assert not target.parent.exists()
+
+
+def test_export_dialog_cancelled_writes_nothing(
+    qtbot: QtBot, archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    boxes: _Boxes,
+) -> None:
+    _answer_save_dialog(monkeypatch, "")
+    assert export_articles_dialog(None, archive, [1], "x") is None
+    assert boxes.shown == [] and list(tmp_path.iterdir()) == []

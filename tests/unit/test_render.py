@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -19,6 +20,7 @@ from desktop.data.article import (
     GalleryItem,
     Paragraph,
 )
+from desktop.filenames import MAX_LENGTH, safe_filename
 from desktop.render import (
     PALETTES,
     RenderOptions,
@@ -226,3 +228,67 @@ def test_theme_sets_text_and_background_colours(theme: str) -> None:
 
 def test_print_theme_is_black_on_white() -> None:
     assert (PALETTES["print"].text, PALETTES["print"].background) == ("#000000", "#ffffff")
+
+
+# --- file names proposed for exports (desktop/filenames.py) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Mosul: the offensive / day 12?", "Mosul - the offensive - day 12.pdf"),
+        ("../../etc/passwd", "etc - passwd.pdf"),
+        ('a\\b<c>d|e"f*g', "a - b - c - d - e - f - g.pdf"),
+        ("tab\there\x00nul\nline", "tab here nul line.pdf"),
+        ("CON", "CON (article).pdf"),
+        ("nul.txt", "nul.txt (article).pdf"),
+        ("com1", "com1 (article).pdf"),
+        ("Report.PDF", "Report.pdf"),
+        ("  . . .  ", "article.pdf"),
+        ("", "article.pdf"),
+        ("Café crème", "Café crème.pdf"),
+    ],
+)
+def test_safe_filename(title: str, expected: str) -> None:
+    assert safe_filename(title) == expected
+
+
+def test_safe_filename_cuts_long_titles_at_a_word() -> None:
+    name = safe_filename("word " * 40)
+    assert name == " ".join(["word"] * 19) + ".pdf"
+    assert len(safe_filename("x" * 500)) == MAX_LENGTH
+
+
+@given(st.text())
+def test_safe_filename_is_always_one_valid_name(title: str) -> None:
+    name = safe_filename(title)
+    stem = name[:-4]
+    assert name.endswith(".pdf") and 4 < len(name) <= MAX_LENGTH
+    assert not set(name) & set('<>:"/\\|?*')
+    assert all(ch.isprintable() for ch in name)
+    assert stem == stem.strip(" .")
+    assert stem.split(".")[0].strip().upper() not in {"CON", "PRN", "AUX", "NUL", "COM1", "LPT1"}
+
+
+# --- web links (PDF) -------------------------------------------------------------------------
+
+
+def test_web_links_point_the_source_at_the_web_and_drop_app_links() -> None:
+    out = render_article(SAMPLE, RenderOptions(web_links=True))
+    hrefs = [attrs["href"] for tag, attrs in parse(out).tags if tag == "a" and "href" in attrs]
+    assert hrefs == ["https://www.example.com/news/world/story-1"]
+
+
+def test_web_link_is_percent_encoded_so_no_character_can_end_a_pdf_string() -> None:
+    record = make_record((), url="https://example.com/a) /S /JavaScript (\\ é <x>")
+    out = render_article(record, RenderOptions(web_links=True))
+    hrefs = [attrs["href"] for tag, attrs in parse(out).tags if tag == "a" and "href" in attrs]
+    assert hrefs == ["https://example.com/a%29%20/S%20/JavaScript%20%28%5C%20%C3%A9%20%3Cx%3E"]
+    assert "https://example.com/a) /S /JavaScript (\\ é &lt;x&gt;" in out  # shown as text
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "javascript:alert(1)", "no-scheme"])
+def test_web_links_leave_other_schemes_as_text_only(url: str) -> None:
+    out = render_article(make_record((), url=url), RenderOptions(web_links=True))
+    assert not [attrs for tag, attrs in parse(out).tags if tag == "a" and "href" in attrs]
+    assert f'<p class="source">{html.escape(url)}</p>' in out
