@@ -294,6 +294,28 @@ def test_search_never_fails_on_odd_input(small: Archive, query: str) -> None:
     small.search(query)
 
 
+def test_search_ranks_exactly_like_the_plain_bm25_query(small_path: Path, small: Archive) -> None:
+    conn = sqlite3.connect(small_path)
+    naive = [r[0] for r in conn.execute(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH '\"floods\"' "
+        "ORDER BY bm25(articles_fts, 10.0, 1.0, 2.0), rowid")]
+    conn.close()
+    assert [h.id for h in small.search("floods")] == naive
+
+
+def test_search_titles_matches_titles_only(small: Archive) -> None:
+    assert [h.title for h in small.search_titles("floods")] == ["Bravo river floods"]
+    assert small.search_titles("valley") == []
+    assert [h.title for h in small.search_titles("elect*", outlet="The Guardian")] == [
+        "Delta elections"]
+    assert small.search_titles('" AND (') == []
+
+
+def test_search_titles_marks_the_title(small: Archive) -> None:
+    (hit,) = small.search_titles("charlie")
+    assert hit.snippet_parts == (("Charlie", True), (" market", False))
+
+
 def test_snippet_parts_drop_stray_markers() -> None:
     assert snippet_parts("a\ue000b\ue001c") == (("a", False), ("b", True), ("c", False))
     assert snippet_parts("\ue001x\ue001") == (("x", False),)
