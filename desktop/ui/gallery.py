@@ -55,10 +55,12 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListView,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QStyle,
@@ -85,6 +87,12 @@ TILE_ASPECT = 2 / 3
 """Tile height as a fraction of its width (a 3:2 landscape frame, the common press shape)."""
 LIGHTBOX_TILE = QSize(780, 520)
 """The largest placeholder tile the lightbox shows (a bigger one is only emptier)."""
+LIGHTBOX_MARGIN = 18
+LIGHTBOX_CAPTION_LINES = 8
+"""A longer caption scrolls in the lightbox."""
+LIGHTBOX_CAPTION_CHARS = 5000
+"""A caption is shown up to this many characters: seeds are untrusted, and laying out a
+megabyte in a label would freeze the window. Real captions are a few hundred characters."""
 CARD_MIN_WIDTH = 188
 CARD_MAX_WIDTH = 380
 CARD_PADDING = 8
@@ -306,9 +314,11 @@ def _tooltip(photo: Photo) -> str:
 
 def elide_lines(text: str, font: QFont, width: int, max_lines: int) -> list[str]:
     """Wrap ``text`` to ``width`` pixels; the last of at most ``max_lines`` lines is elided."""
-    text = " ".join(text.split())
     if not text or width <= 0 or max_lines <= 0:
         return []
+    # Only what can show is laid out (no glyph is under 2 px wide): a megabyte caption
+    # costs no more than a short one.
+    text = " ".join(text.split())[: max_lines * width // 2 + 1]
     layout = QTextLayout(text, font)
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -595,6 +605,11 @@ class _PhotoCanvas(QWidget):
         )
 
 
+def _shortened(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when it was longer."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 def _plain_label(name: str, parent: QWidget) -> QLabel:
     """A label for seed text: plain text only, so ``<b>x</b>`` shows as typed."""
     label = QLabel(parent)
@@ -643,14 +658,7 @@ class LightboxDialog(QDialog):
         self._counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._canvas = _PhotoCanvas(self)
         self._canvas.setAccessibleName("Photo")
-        self._caption = _plain_label("Caption", self)
-        caption_font = QFont(self.font())
-        if caption_font.pointSizeF() > 0:
-            caption_font.setPointSizeF(caption_font.pointSizeF() * 1.12)
-        self._caption.setFont(caption_font)
-        self._credit = _plain_label("Credit", self)
-        self._credit.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._credit.setFont(_small_font(self.font(), 0.92))
+        self._text_area = self._build_text()
 
         self._previous = QPushButton("◀  Previous", self)
         self._previous.setAccessibleName("Previous photo")
@@ -679,14 +687,54 @@ class LightboxDialog(QDialog):
         buttons.addWidget(self._show_in_article)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setContentsMargins(LIGHTBOX_MARGIN, 14, LIGHTBOX_MARGIN, 14)
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(self._canvas, 1)
-        layout.addWidget(self._caption)
-        layout.addWidget(self._credit)
-        layout.addSpacing(4)
+        layout.addWidget(self._text_area)
+        layout.addSpacing(2)
         layout.addLayout(buttons)
+
+    def _build_text(self) -> QScrollArea:
+        """Caption and credit in a frameless scroll area: a long caption scrolls instead of
+        stretching the dialog (a word too long to wrap scrolls sideways)."""
+        self._caption = _plain_label("Caption", self)
+        caption_font = QFont(self.font())
+        if caption_font.pointSizeF() > 0:
+            caption_font.setPointSizeF(caption_font.pointSizeF() * 1.12)
+        self._caption.setFont(caption_font)
+        self._credit = _plain_label("Credit", self)
+        self._credit.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._credit.setFont(_small_font(self.font(), 0.92))
+        box = self._text_box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        column.addWidget(self._caption)
+        column.addWidget(self._credit)
+        area = QScrollArea(self)
+        area.setObjectName("caption_area")
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(box)
+        return area
+
+    def _fit_text_area(self) -> None:
+        """Give the caption the height it needs, up to ``LIGHTBOX_CAPTION_LINES`` lines."""
+        width = self.width() - 2 * LIGHTBOX_MARGIN
+        box = self._text_box
+        needed = box.heightForWidth(width) if box.hasHeightForWidth() else -1
+        if needed < 0:
+            needed = box.sizeHint().height()
+        if box.minimumSizeHint().width() > width:  # an unbreakable word: room for the bar
+            needed += self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        limit = QFontMetrics(self._caption.font()).lineSpacing() * LIGHTBOX_CAPTION_LINES
+        self._text_area.setFixedHeight(min(needed, limit))
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_text_area()
 
     def _add_arrow_keys(self) -> None:
         # Actions, not keyPressEvent: a focused push button would take the arrow keys
@@ -727,9 +775,11 @@ class LightboxDialog(QDialog):
         heading = gallery_heading(photo.gallery_title)
         self._heading.setText(heading)
         self._counter.setText(f"{photo.item.n} of {photo.total}")
-        self._caption.setText(photo.item.caption)
+        self._caption.setText(_shortened(photo.item.caption, LIGHTBOX_CAPTION_CHARS))
         self._credit.setText(photo.item.credit or "")
         self._credit.setVisible(bool(photo.item.credit))
+        self._text_area.verticalScrollBar().setValue(0)
+        self._fit_text_area()
         self._previous.setEnabled(row > 0)
         self._next.setEnabled(row < self._model.rowCount() - 1)
         self.setWindowTitle(f"Photo {photo.item.n} of {photo.total} — {heading}")

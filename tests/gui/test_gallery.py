@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QBuffer, QIODevice, QPoint, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
-from PySide6.QtWidgets import QLabel, QListView, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QListView, QPushButton, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.data.article import (
@@ -23,6 +23,7 @@ from desktop.data.seed import parse_seed
 from desktop.ui.app import work_around_singleton_refcounts
 from desktop.ui.gallery import (
     CARD_SPACING,
+    LIGHTBOX_CAPTION_CHARS,
     GalleryModel,
     GalleryRole,
     GalleryView,
@@ -229,6 +230,14 @@ def test_long_caption_is_cut_to_two_lines_ending_in_an_ellipsis(qapp: object) ->
     ]
 
 
+def test_megabyte_caption_is_cut_to_two_lines(qapp: object) -> None:
+    caption = "word " * 200_000 + "END"
+    lines = elide_lines(caption, QFont(), 200, 2)
+    assert len(lines) == 2
+    assert lines[1].endswith("…")
+    assert "END" not in lines[1]
+
+
 # --- the grid ---------------------------------------------------------------------------------
 
 
@@ -407,6 +416,19 @@ def test_hostile_caption_shows_literally(qtbot: QtBot, view: GalleryView) -> Non
     tooltip = view.model().index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert "<b>x</b>" not in tooltip
     assert "&lt;b&gt;x&lt;/b&gt;" in tooltip
+
+
+def test_overlong_caption_scrolls_instead_of_stretching_the_lightbox(
+    qtbot: QtBot, view: GalleryView
+) -> None:
+    gallery = Gallery("t", 1, (GalleryItem(1, "x" * 50_000, "AP"),))
+    view.set_article(make_record(gallery), None)
+    lightbox = open_with_enter(qtbot, view, 0, 1)
+    assert lightbox.width() <= 900
+    assert lightbox.caption_label().text() == "x" * LIGHTBOX_CAPTION_CHARS + "…"
+    area = lightbox.findChild(QScrollArea, "caption_area")
+    assert area is not None
+    assert area.horizontalScrollBar().maximum() > 0
 
 
 def test_lightbox_widgets_have_accessible_names(qtbot: QtBot, view: GalleryView) -> None:
