@@ -340,13 +340,19 @@ def elide_lines(text: str, font: QFont, width: int, max_lines: int) -> list[str]
     return lines
 
 
-def _small_font(font: QFont, factor: float = 0.86) -> QFont:
-    small = QFont(font)
+def _scaled_font(font: QFont, factor: float) -> QFont:
+    """A copy of ``font``, ``factor`` times its size."""
+    scaled = QFont(font)
     if font.pointSizeF() > 0:
-        small.setPointSizeF(font.pointSizeF() * factor)
+        scaled.setPointSizeF(font.pointSizeF() * factor)
     else:
-        small.setPixelSize(max(8, round(font.pixelSize() * factor)))
-    return small
+        scaled.setPixelSize(max(8, round(font.pixelSize() * factor)))
+    return scaled
+
+
+def _small_font(font: QFont) -> QFont:
+    """The size of credits and numbers under a caption."""
+    return _scaled_font(font, 0.86)
 
 
 def _camera_path(box: QRectF) -> QPainterPath:
@@ -699,13 +705,10 @@ class LightboxDialog(QDialog):
         """Caption and credit in a frameless scroll area: a long caption scrolls instead of
         stretching the dialog (a word too long to wrap scrolls sideways)."""
         self._caption = _plain_label("Caption", self)
-        caption_font = QFont(self.font())
-        if caption_font.pointSizeF() > 0:
-            caption_font.setPointSizeF(caption_font.pointSizeF() * 1.12)
-        self._caption.setFont(caption_font)
+        self._caption.setFont(_scaled_font(self.font(), 1.12))
         self._credit = _plain_label("Credit", self)
         self._credit.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._credit.setFont(_small_font(self.font(), 0.92))
+        self._credit.setFont(_scaled_font(self.font(), 0.92))
         box = self._text_box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
@@ -798,6 +801,56 @@ class LightboxDialog(QDialog):
         self.accept()
 
 
+class _CameraGlyph(QWidget):
+    """The camera of the placeholder tiles, drawn alone in a muted colour."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFixedSize(72, 64)
+
+    @override
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        colour = _mix(palette.color(QPalette.ColorRole.Window),
+                      palette.color(QPalette.ColorRole.WindowText), 0.35)
+        pen = QPen(colour, 2.5)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.drawPath(_camera_path(QRectF(4, 4, 64, 64 * 0.82)))
+
+
+class _EmptyState(QWidget):
+    """What the Gallery tab shows without photos: a glyph, one line, and a hint."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gallery_empty")
+        self._title = QLabel(self)
+        self._title.setAccessibleName("No photos")
+        self._title.setFont(_scaled_font(self.font(), 1.2))
+        self._hint = QLabel(self)
+        self._hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        layout.addWidget(_CameraGlyph(self), 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(8)
+        for label in (self._title, self._hint):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        layout.addStretch(3)
+
+    def text(self) -> str:
+        return self._title.text()
+
+    def set_text(self, title: str, hint: str) -> None:
+        self._title.setText(title)
+        self._hint.setText(hint)
+
+
 class GalleryView(QWidget):
     """The "Gallery" tab: a header, a grid of photo cards, and an empty state.
 
@@ -827,39 +880,11 @@ class GalleryView(QWidget):
         self._header.setAccessibleName("Gallery title")
         self._header.setTextFormat(Qt.TextFormat.PlainText)
         self._header.setWordWrap(True)
-        header_font = QFont(self.font())
-        if header_font.pointSizeF() > 0:
-            header_font.setPointSizeF(header_font.pointSizeF() * 1.3)
+        header_font = _scaled_font(self.font(), 1.3)
         header_font.setWeight(QFont.Weight.DemiBold)
         self._header.setFont(header_font)
-
-        self._list = QListView(self)
-        self._list.setObjectName("gallery_grid")
-        self._list.setAccessibleName("Gallery photos")
-        self._list.setViewMode(QListView.ViewMode.IconMode)
-        self._list.setMovement(QListView.Movement.Static)
-        self._list.setResizeMode(QListView.ResizeMode.Adjust)
-        self._list.setFlow(QListView.Flow.LeftToRight)
-        self._list.setWrapping(True)
-        self._list.setUniformItemSizes(True)
-        self._list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self._list.setFrameShape(QListView.Shape.NoFrame)
-        self._list.setMouseTracking(True)
-        self._list.setModel(self._model)
-        self._list.setItemDelegate(self._delegate)
-
-        self._empty = QLabel(self)
-        self._empty.setObjectName("gallery_empty")
-        self._empty.setAccessibleName("No photos")
-        self._empty.setTextFormat(Qt.TextFormat.PlainText)
-        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        empty_font = QFont(self.font())
-        if empty_font.pointSizeF() > 0:
-            empty_font.setPointSizeF(empty_font.pointSizeF() * 1.15)
-        self._empty.setFont(empty_font)
-
+        self._list = self._build_grid()
+        self._empty = _EmptyState(self)
         self._stack = QStackedWidget(self)
         self._stack.addWidget(self._list)
         self._stack.addWidget(self._empty)
@@ -869,6 +894,24 @@ class GalleryView(QWidget):
         layout.addWidget(self._header)
         layout.addWidget(self._stack, 1)
         self.setFocusProxy(self._list)
+
+    def _build_grid(self) -> QListView:
+        grid = QListView(self)
+        grid.setObjectName("gallery_grid")
+        grid.setAccessibleName("Gallery photos")
+        grid.setViewMode(QListView.ViewMode.IconMode)
+        grid.setMovement(QListView.Movement.Static)
+        grid.setResizeMode(QListView.ResizeMode.Adjust)
+        grid.setFlow(QListView.Flow.LeftToRight)
+        grid.setWrapping(True)
+        grid.setUniformItemSizes(True)
+        grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        grid.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        grid.setFrameShape(QListView.Shape.NoFrame)
+        grid.setMouseTracking(True)
+        grid.setModel(self._model)
+        grid.setItemDelegate(self._delegate)
+        return grid
 
     def _connect_signals(self) -> None:
         self._list.activated.connect(self._on_list_activated)
@@ -901,15 +944,17 @@ class GalleryView(QWidget):
         count = self._model.rowCount()
         if count:
             self._header.setText(header_text([self._model.photo(r) for r in range(count)]))
-            self._stack.setCurrentWidget(self._list)
             self._list.setCurrentIndex(self._model.index(0, 0))
             self._list.scrollToTop()
+        elif record is None:
+            self._empty.set_text("No article is open", "Open an article to see its photos here.")
         else:
-            self._header.setText("In pictures" if record is not None else "Gallery")
-            self._empty.setText(
-                "This article has no photos" if record is not None else "No article is open"
+            self._empty.set_text(
+                "This article has no photos",
+                "When an article has a gallery, its photos appear here as cards.",
             )
-            self._stack.setCurrentWidget(self._empty)
+        self._header.setVisible(count > 0)
+        self._stack.setCurrentWidget(self._list if count else self._empty)
 
     def select_item(self, gallery_index: int, n: int) -> bool:
         """Select photo ``n`` of gallery ``gallery_index`` and scroll to it; False if absent."""

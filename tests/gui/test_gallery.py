@@ -290,10 +290,13 @@ def test_empty_article_shows_the_empty_state(qtbot: QtBot, view: GalleryView) ->
     view.set_article(make_record(), None)
     assert view.is_empty()
     assert view.empty_text() == "This article has no photos"
-    grid, empty = view.findChild(QListView, "gallery_grid"), view.findChild(QLabel, "gallery_empty")
-    assert grid is not None and empty is not None
+    grid = view.findChild(QListView, "gallery_grid")
+    empty = view.findChild(QWidget, "gallery_empty")
+    header = view.findChild(QLabel, "gallery_header")
+    assert grid is not None and empty is not None and header is not None
     assert not grid.isVisible()
     assert empty.isVisible()
+    assert not header.isVisible()
     assert view.model().rowCount() == 0
 
 
