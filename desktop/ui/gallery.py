@@ -909,6 +909,7 @@ class GalleryView(QWidget):
         grid.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         grid.setFrameShape(QListView.Shape.NoFrame)
         grid.setMouseTracking(True)
+        grid.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)  # cards light up under the mouse
         grid.setModel(self._model)
         grid.setItemDelegate(self._delegate)
         return grid
