@@ -121,15 +121,19 @@ def _archive_failed(exc: BroadsheetError, args: argparse.Namespace, headless: bo
 
 
 def _prepare(window: MainWindow, args: argparse.Namespace) -> None:
-    """Apply ``--open``, ``--search`` and ``--view``; wait for the search when there is one."""
+    """Apply ``--open``, ``--search`` and ``--view``.
+
+    A search is waited for; without ``--open`` its first hit is opened with the matched words
+    marked. ``--view gallery`` alone opens the first article.
+    """
     if args.open:
         window.open_reference(args.open)
     elif args.view == "gallery":
         first = window.first_article_id()
         if first is not None:
             window.open_article(first)
-    if args.search:
-        _wait_for_search(window, args.search)
+    if args.search and _wait_for_search(window, args.search) and not args.open:
+        window.open_hit(0)
     if args.view:
         window.show_view(args.view)
 

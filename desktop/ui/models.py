@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 )
 from typing_extensions import override
 
-from desktop.data.archive import Archive, ArticleSummary, SearchHit
+from desktop.data.archive import Archive, ArticleSummary, SearchHit, SummaryOrder
 from desktop.errors import BroadsheetError
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -30,7 +30,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 PAGE = 500
 """Articles revealed per ``fetchMore`` call in a section."""
 
-SORT_ORDERS: tuple[tuple[str, str], ...] = (
+SORT_ORDERS: tuple[tuple[SummaryOrder, str], ...] = (
     ("title", "Title"),
     ("date", "Date"),
     ("score", "Score"),
@@ -92,7 +92,9 @@ class ArticleTreeModel(QAbstractItemModel):
 
     COLUMNS = 2
 
-    def __init__(self, archive: Archive, order: str = "title", parent: Any = None) -> None:
+    def __init__(
+        self, archive: Archive, order: SummaryOrder = "title", parent: Any = None
+    ) -> None:
         super().__init__(parent)
         self._archive = archive
         self._order = order
@@ -103,17 +105,18 @@ class ArticleTreeModel(QAbstractItemModel):
     # -- our API -----------------------------------------------------------------------------
 
     @property
-    def order(self) -> str:
+    def order(self) -> SummaryOrder:
         return self._order
 
     def set_order(self, order: str) -> None:
         """Sort articles by ``order`` (see ``SORT_ORDERS``); resets the model."""
-        if order not in dict(SORT_ORDERS):
+        known = next((o for o, _label in SORT_ORDERS if o == order), None)
+        if known is None:
             raise ValueError(f"unknown order {order!r}")
-        if order == self._order:
+        if known == self._order:
             return
         self.beginResetModel()
-        self._order = order
+        self._order = known
         self._load_outlets()
         self.endResetModel()
 

@@ -304,10 +304,10 @@ class ReaderView(QTextBrowser):
         selections = []
         for i, cursor in enumerate(self._matches):
             selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor  # type: ignore[attr-defined]
+            selection.cursor = cursor
             fmt = QTextCharFormat()
             fmt.setBackground(QColor(current if i == self._current else every))
-            selection.format = fmt  # type: ignore[attr-defined]
+            selection.format = fmt
             selections.append(selection)
         self.setExtraSelections(selections)
         if self._matches:

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QComboBox,
     QHBoxLayout,
@@ -243,8 +244,10 @@ class SearchHitDelegate(QStyledItemDelegate):
 
     PADDING = 8
 
-    def _document(self, option: QStyleOptionViewItem, index: QModelIndex) -> QTextDocument:
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
+    def _document(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QTextDocument:
+        palette: QPalette = option.palette
         muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
         section = index.data(Role.SECTION) or ()
         meta = " · ".join(
@@ -255,7 +258,7 @@ class SearchHitDelegate(QStyledItemDelegate):
             for text, matched in index.data(Role.SNIPPET_PARTS) or ()
         )
         doc = QTextDocument()
-        doc.setDefaultFont(option.font)  # type: ignore[attr-defined]
+        doc.setDefaultFont(option.font)
         doc.setDocumentMargin(0)
         doc.setHtml(
             f"<p style='margin:0'><b>{html.escape(index.data() or '')}</b></p>"
@@ -265,16 +268,17 @@ class SearchHitDelegate(QStyledItemDelegate):
         return doc
 
     def _text_width(self, option: QStyleOptionViewItem) -> int:
-        width = option.rect.width()  # type: ignore[attr-defined]
-        if width <= 0 and isinstance(self.parent(), QWidget):
-            width = self.parent().viewport().width()  # type: ignore[attr-defined]
+        width = option.rect.width()
+        view = self.parent()
+        if width <= 0 and isinstance(view, QAbstractScrollArea):
+            width = view.viewport().width()
         return max(120, width - 2 * self.PADDING)
 
     @override
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        doc = self._document(option, QModelIndex(index))
+        doc = self._document(option, index)
         doc.setTextWidth(self._text_width(option))
         return QSize(int(doc.idealWidth()), int(doc.size().height()) + 2 * self.PADDING)
 
@@ -287,17 +291,17 @@ class SearchHitDelegate(QStyledItemDelegate):
     ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        opt.text = ""  # type: ignore[attr-defined]
-        widget = opt.widget  # type: ignore[attr-defined]
+        opt.text = ""
+        widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        doc = self._document(opt, QModelIndex(index))
+        doc = self._document(opt, index)
         doc.setTextWidth(self._text_width(opt))
         context = QAbstractTextDocumentLayout.PaintContext()
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))  # type: ignore[attr-defined]
-        rect: Any = opt.rect  # type: ignore[attr-defined]
+        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
+        rect: Any = opt.rect
         painter.save()
         painter.translate(rect.left() + self.PADDING, rect.top() + self.PADDING)
         context.clip = QRectF(0, 0, rect.width() - 2 * self.PADDING, rect.height())

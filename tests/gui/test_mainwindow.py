@@ -24,6 +24,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop import textdoc
 from desktop.data.archive import Archive
+from desktop.data.article import Furniture
 from desktop.data.importer import import_seeds
 from desktop.render import PALETTES, READING_WIDTH_EM
 from desktop.ui.app import work_around_singleton_refcounts
@@ -266,7 +267,7 @@ def test_find_in_article_highlights_every_match_with_k_of_n(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     window.open_reference(MOSUL_URL)
-    window.actions.find.trigger()
+    window.commands.find.trigger()
     assert window.find_bar.isVisible()
     qtbot.keyClicks(window.find_bar.field, "mosul")
     n = window.reader.toPlainText().lower().count("mosul")
@@ -275,8 +276,8 @@ def test_find_in_article_highlights_every_match_with_k_of_n(
     assert len(window.reader.extraSelections()) == n
     qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
     assert window.find_bar.count_label.text() == f"2 of {n}"
-    window.actions.find_previous.trigger()
-    window.actions.find_previous.trigger()
+    window.commands.find_previous.trigger()
+    window.commands.find_previous.trigger()
     assert window.find_bar.count_label.text() == f"{n} of {n}"
     qtbot.keyClicks(window.find_bar.field, "qqq")
     assert window.find_bar.count_label.text() == "No matches"
@@ -289,19 +290,19 @@ def test_back_and_forward_move_through_opened_articles(
     window: MainWindow, archive: Archive
 ) -> None:
     a, b, c = (archive.resolve(u) for u in (GUARDIAN_URL, MOSUL_URL, HOSTILE_URL))
-    assert not window.actions.back.isEnabled()
+    assert not window.commands.back.isEnabled()
     for article_id in (a, b, c):
         window.open_article(article_id)
-    window.actions.back.trigger()
+    window.commands.back.trigger()
     assert window.current is not None and window.current.id == b
-    window.actions.back.trigger()
+    window.commands.back.trigger()
     assert window.current.id == a
-    assert not window.actions.back.isEnabled()
-    window.actions.forward.trigger()
+    assert not window.commands.back.isEnabled()
+    window.commands.forward.trigger()
     assert window.current.id == b
     window.open_article(a)  # a new article drops the forward history
-    assert not window.actions.forward.isEnabled()
-    window.actions.back.trigger()
+    assert not window.commands.forward.isEnabled()
+    window.commands.back.trigger()
     assert window.current.id == b
 
 
@@ -309,13 +310,13 @@ def test_theme_switch_changes_the_article_colours_and_the_palette(window: MainWi
     window.open_reference(MOSUL_URL)
     light, dark = PALETTES["light"], PALETTES["dark"]
     assert light.text in window.reader.toHtml()
-    window.actions.theme_dark.trigger()
+    window.commands.theme_dark.trigger()
     assert window.theme() == "dark"
     html = window.reader.toHtml()
     assert dark.text in html and light.text not in html
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 80
     assert window.reader.palette().color(QPalette.ColorRole.Base) == QColor(dark.background)
-    window.actions.theme_light.trigger()
+    window.commands.theme_light.trigger()
     assert light.text in window.reader.toHtml()
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 160
 
@@ -327,7 +328,7 @@ def test_system_theme_follows_the_os_colour_scheme(
 
     window.open_reference(MOSUL_URL)
     monkeypatch.setattr(mainwindow, "system_is_dark", lambda: True)
-    window.actions.theme_system.trigger()
+    window.commands.theme_system.trigger()
     assert window.theme() == "dark"
     assert PALETTES["dark"].text in window.reader.toHtml()
     monkeypatch.setattr(mainwindow, "system_is_dark", lambda: False)
@@ -339,13 +340,13 @@ def test_page_furniture_shows_only_when_asked(window: MainWindow, archive: Archi
     window.open_reference(GUARDIAN_URL)
     furniture = [
         b.text for b in archive.get(archive.resolve(GUARDIAN_URL)).article.blocks
-        if type(b).__name__ == "Furniture"
+        if isinstance(b, Furniture)
     ]
     assert furniture
     assert furniture[0] not in window.reader.toPlainText()
-    window.actions.show_furniture.trigger()
+    window.commands.show_furniture.trigger()
     assert furniture[0] in window.reader.toPlainText()
-    window.actions.show_furniture.trigger()
+    window.commands.show_furniture.trigger()
     assert furniture[0] not in window.reader.toPlainText()
 
 
@@ -362,14 +363,14 @@ def test_text_column_is_a_readable_measure_centred_in_the_reader(window: MainWin
 def test_zoom_in_out_and_reset_change_the_text_size(window: MainWindow) -> None:
     window.open_reference(MOSUL_URL)
     size = window.reader.document().defaultFont().pointSizeF()
-    window.actions.zoom_in.trigger()
-    window.actions.zoom_in.trigger()
+    window.commands.zoom_in.trigger()
+    window.commands.zoom_in.trigger()
     assert window.reader.document().defaultFont().pointSizeF() == size + 2
-    window.actions.zoom_out.trigger()
+    window.commands.zoom_out.trigger()
     assert window.reader.document().defaultFont().pointSizeF() == size + 1
     window.open_reference(GUARDIAN_URL)  # zoom stays for the next article
     assert window.reader.document().defaultFont().pointSizeF() == size + 1
-    window.actions.zoom_reset.trigger()
+    window.commands.zoom_reset.trigger()
     assert window.reader.document().defaultFont().pointSizeF() == size
 
 
@@ -392,7 +393,12 @@ def test_source_link_opens_the_browser_only_after_confirmation(
     opened: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
     answers: list[str] = []
-    monkeypatch.setattr(window, "confirm_leave_offline", lambda url: answers.append(url) or False)
+
+    def refuse(url: str) -> bool:
+        answers.append(url)
+        return False
+
+    monkeypatch.setattr(window, "confirm_leave_offline", refuse)
     window.open_reference(MOSUL_URL)
     window.reader.anchorClicked.emit(QUrl("broadsheet:source"))
     assert answers == [MOSUL_URL] and opened == []
@@ -416,7 +422,7 @@ def test_other_links_in_the_reader_are_ignored(
 
 def test_copy_citation_copies_title_outlet_date_and_url(window: MainWindow) -> None:
     window.open_reference(GUARDIAN_URL)
-    window.actions.copy_citation.trigger()
+    window.commands.copy_citation.trigger()
     assert QGuiApplication.clipboard().text() == (
         f"“{GUARDIAN_TITLE}”, The Guardian, 11 December 2016. {GUARDIAN_URL}?utm_source=feed"
     )
@@ -503,7 +509,7 @@ def test_a_one_megabyte_paragraph_opens_and_can_be_searched(
     text = hostile_window.reader.toPlainText()
     assert len(text) > 1_000_000
     assert text.rstrip().endswith(LAST_WORD)
-    hostile_window.actions.find.trigger()
+    hostile_window.commands.find.trigger()
     qtbot.keyClicks(hostile_window.find_bar.field, LAST_WORD)
     assert hostile_window.find_bar.count_label.text() == "1 of 1"
 
@@ -520,12 +526,12 @@ def test_every_menu_action_is_in_a_menu_and_standard_keys_are_bound(window: Main
     in_menus = {
         a for menu_action in window.menuBar().actions() for a in _menu_actions(menu_action.menu())
     }
-    assert set(window.actions.all()) <= in_menus
-    assert window.actions.back.shortcuts() == QKeySequence.keyBindings(
+    assert set(window.commands.all()) <= in_menus
+    assert window.commands.back.shortcuts() == QKeySequence.keyBindings(
         QKeySequence.StandardKey.Back
     )
-    assert QKeySequence("Ctrl+K") in window.actions.search.shortcuts()
-    assert QKeySequence("Ctrl+0") in window.actions.zoom_reset.shortcuts()
+    assert QKeySequence("Ctrl+K") in window.commands.search.shortcuts()
+    assert QKeySequence("Ctrl+0") in window.commands.zoom_reset.shortcuts()
 
 
 def _menu_actions(menu: Any) -> list[Any]:

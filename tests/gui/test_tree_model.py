@@ -139,8 +139,9 @@ def test_article_rows_carry_their_id_and_title(archive: Archive) -> None:
     model.fetchMore(section)
     article = model.index(0, 0, section)
     assert article.data() == "Rex Tillerson director Bahamas US-Russian oil firm leak"
-    assert model.article_id(article) == article.data(Role.ARTICLE_ID)
-    assert archive.get(model.article_id(article)).article.title == article.data()
+    article_id = model.article_id(article)
+    assert article_id is not None and article_id == article.data(Role.ARTICLE_ID)
+    assert archive.get(article_id).article.title == article.data()
     assert not model.hasChildren(article)
 
 
