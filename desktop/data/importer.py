@@ -352,8 +352,17 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
+def _json_list(values: Sequence[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False) if values else "[]"
+
+
 def _article_row(
-    source: str, article: Article, article_id: int, version: int, imported_at: str
+    source: str,
+    article: Article,
+    content_hash: str,
+    article_id: int,
+    version: int,
+    imported_at: str,
 ) -> dict[str, Any]:
     return {
         "id": article_id,
@@ -367,11 +376,11 @@ def _article_row(
         "score": article.score,
         "comments": article.comments,
         "word_count": article.word_count,
-        "content_hash": article.content_hash,
+        "content_hash": content_hash,
         "source_file": source,
         "imported_at": imported_at,
         "version": version,
-        "warnings": json.dumps(list(article.warnings), ensure_ascii=False),
+        "warnings": _json_list(article.warnings),
         "blocks": json.dumps(blocks_to_json(article.blocks), ensure_ascii=False),
         "body_text": article.body_text,
         "captions_text": article.captions_text,
@@ -382,7 +391,7 @@ def _seed_row(item: _Item) -> dict[str, Any]:
     return {
         "digest": item.digest,
         "normalized_url": item.url,
-        "warnings": json.dumps(list(item.warnings), ensure_ascii=False),
+        "warnings": _json_list(item.warnings),
     }
 
 
@@ -560,7 +569,8 @@ class _ArchiveWriter:
                 if item.digest is not None:
                     batch.seeds.append(_seed_row(item))
                 state = known.get(item.url)
-                if state is not None and article.content_hash in state.hashes:
+                content_hash = article.content_hash  # a property that hashes each time
+                if state is not None and content_hash in state.hashes:
                     # This text is archived already (as the current or an earlier version).
                     report.unchanged += 1
                     continue
@@ -572,13 +582,14 @@ class _ArchiveWriter:
                     self._supersede(batch, item.url, state)
                     report.updated += 1
                 state.version += 1
-                state.hashes.add(article.content_hash)
+                state.hashes.add(content_hash)
                 batch.rows[item.url] = _article_row(
-                    item.source, article, state.id, state.version, self.imported_at
+                    item.source, article, content_hash, state.id, state.version,
+                    self.imported_at,
                 )
                 batch.galleries[state.id] = _gallery_rows(state.id, article)
             if batch.seeds:
-                self.db.table("seed_files").insert_all(batch.seeds, pk="digest", replace=True)
+                self._insert("seed_files", batch.seeds, replace=True)
             if batch.rows:
                 self._write(batch)
 
@@ -628,14 +639,14 @@ class _ArchiveWriter:
         if batch.replaced_ids:
             self._keep_versions(batch.replaced_ids)
         if batch.versions:
-            db.table("article_versions").insert_all(batch.versions)
+            self._insert("article_versions", batch.versions)
         ids = [row["id"] for row in batch.rows.values()]
         marks = ",".join("?" * len(ids))
         db.execute(f"DELETE FROM gallery_items WHERE article_id IN ({marks})", ids)
-        db.table("articles").insert_all(batch.rows.values(), pk="id", replace=True)
+        self._insert("articles", list(batch.rows.values()), replace=True)
         gallery_rows = [g for rows in batch.galleries.values() for g in rows]
         if gallery_rows:
-            db.table("gallery_items").insert_all(gallery_rows)
+            self._insert("gallery_items", gallery_rows)
         if not self.rebuild_fts:
             cols = ", ".join(FTS_COLUMNS)
             db.execute(
@@ -643,6 +654,20 @@ class _ArchiveWriter:
                 f"SELECT id, {cols} FROM articles WHERE id IN ({marks})",
                 ids,
             )
+
+    def _insert(
+        self, table: str, rows: list[dict[str, Any]], *, replace: bool = False
+    ) -> None:
+        """Bulk insert rows that all have the same keys, the table's own columns.
+
+        One prepared ``executemany``: sqlite-utils' ``insert_all`` inspects every value and
+        costs more than the write itself on a bulk load.
+        """
+        columns = list(rows[0])
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        sql = (f"{verb} INTO {table} ({', '.join(columns)}) "
+               f"VALUES ({', '.join('?' * len(columns))})")
+        self.db.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
 
     def _keep_versions(self, ids: list[int]) -> None:
         """Copy the archived rows ``ids`` to ``article_versions`` and drop them from the index."""

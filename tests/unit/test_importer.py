@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlite_utils
 
 from desktop import __version__, paths
 from desktop.data import importer
@@ -287,24 +286,22 @@ def test_a_failed_batch_leaves_the_archive_as_before_it(
     for i in range(5):
         write_seed(folder / f"{i}.txt", guardian(f"story-{i}"), f"Story number {i}.")
     monkeypatch.setattr(importer, "BATCH_SIZE", 2)
-    real_insert_all = sqlite_utils.db.Table.insert_all
+    real_insert = importer._ArchiveWriter._insert
     calls = {"articles": 0}
 
-    def failing_insert_all(
-        self: sqlite_utils.db.Table, records: Any, *args: Any, **kwargs: Any
-    ) -> Any:
-        if self.name == "articles":
+    def failing_insert(self: Any, table: str, rows: Any, **kwargs: Any) -> None:
+        if table == "articles":
             calls["articles"] += 1
             if calls["articles"] == 2:
                 raise RuntimeError("power cut")
-        return real_insert_all(self, records, *args, **kwargs)
+        real_insert(self, table, rows, **kwargs)
 
-    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", failing_insert_all)
+    monkeypatch.setattr(importer._ArchiveWriter, "_insert", failing_insert)
     with pytest.raises(RuntimeError, match="power cut"):
         import_seeds([folder], db)
     assert rows(db, "SELECT source_file FROM articles ORDER BY id") == [
         (str(folder / "0.txt"),), (str(folder / "1.txt"),)]
-    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", real_insert_all)
+    monkeypatch.setattr(importer._ArchiveWriter, "_insert", real_insert)
     report = import_seeds([folder], db)
     assert counts(report) == (3, 0, 2, 0, 0)
     with Archive(db) as archive:
