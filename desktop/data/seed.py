@@ -27,6 +27,9 @@ from desktop.errors import SeedError
 MAX_SEED_BYTES = 10 * 1024 * 1024
 """Seeds above this size are rejected before they are read whole."""
 
+MAX_URL_LENGTH = 8192
+"""Longer first lines are rejected: servers refuse such URLs, and they are not article links."""
+
 MISSING_COUNTS_WARNING = (
     "lines 2-3 are not the score and comment count; they are left empty "
     "and the body starts after the URL"
@@ -129,6 +132,12 @@ def _split_header(text: str, source: str) -> _Header:
     if not lines:
         raise SeedError(source, "the file is empty", "a seed starts with the article's URL")
     url = lines[0].strip()
+    if len(url) > MAX_URL_LENGTH:
+        raise SeedError(
+            source,
+            f"line 1 is too long for a URL (over {MAX_URL_LENGTH} characters)",
+            "a seed starts with the article's URL",
+        )
     if not urls.is_http_url(url):
         raise SeedError(
             source,
@@ -361,6 +370,10 @@ _NEXT_WORD = re.compile(r"([\W_]*)([^\W_]+)")
 _TRAILING_GAP = re.compile(r"[\W_]*$")
 _TITLE_TEXT_LIMIT = 1_000_000
 """Characters of body text searched for the title's words: a title is written early."""
+_TITLE_MAX_WORDS = 40
+"""Slug words made into the title; longer slugs are not titles (and would cost time)."""
+_MAX_SAMPLES = 500
+"""Writings of one word looked at; enough to see how the body usually writes it."""
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
@@ -389,9 +402,9 @@ class _Writings:
             text = text[:budget]
             budget -= len(text)
             for match in pattern.finditer(text):
-                if not _at_sentence_start(text, match.start()):
-                    run = self._run_from(text, match)
-                    self._runs.setdefault(match[0].lower(), []).append(run)
+                samples = self._runs.setdefault(match[0].lower(), [])
+                if len(samples) < _MAX_SAMPLES and not _at_sentence_start(text, match.start()):
+                    samples.append(self._run_from(text, match))
 
     def _run_from(self, text: str, match: re.Match[str]) -> tuple[tuple[str, str], ...]:
         """The word at ``match`` and the slug words that follow it as one run."""
@@ -431,6 +444,7 @@ class _Writings:
 
 def recover_title(slug: Sequence[str], texts: Iterable[str]) -> str:
     """The title from the slug words, each word or run written the way ``texts`` write it."""
+    slug = slug[:_TITLE_MAX_WORDS]
     writings = _Writings(slug, texts)
     parts: list[str] = []
     index = 0

@@ -659,3 +659,16 @@ def test_seed_shaped_text_gives_an_article_or_a_seed_error(parts: list[str], slu
     url = "https://www.independent.co.uk/news/" + slug.replace("\n", "-")
     data = (url + "\n5\n6\n" + "".join(parts)).encode("utf-8", errors="surrogatepass")
     _article_or_seed_error(data)
+
+
+def test_a_first_line_too_long_for_a_url_is_rejected() -> None:
+    url = b"https://example.com/" + b"a-b/" * 3000
+    with pytest.raises(SeedError) as info:
+        parse_seed_bytes(url + b"\n1\n2\nBody.", "long.txt")
+    assert info.value.reason == "line 1 is too long for a URL (over 8192 characters)"
+
+
+def test_title_of_a_very_long_slug_keeps_its_first_40_words() -> None:
+    slug = "-".join(f"w{i}x" for i in range(100))
+    title = title_of(f"https://example.com/news/{slug}", "Body.")
+    assert title == "W0x " + " ".join(f"w{i}x" for i in range(1, 40))
