@@ -216,7 +216,9 @@ def _check_pdf(window: MainWindow) -> None:
     assert window.current is not None
     with tempfile.TemporaryDirectory(prefix="broadsheet-self-test-") as folder:
         out = Path(folder) / "self-test.pdf"
-        export_pdf([window.current], out, archive_name=window.archive.path.name)
+        export_pdf(
+            [window.current], out, archive_name=window.archive.path.name, images=window.archive
+        )
         if not out.read_bytes().startswith(b"%PDF"):
             raise BroadsheetError(str(out), "the exported file is not a PDF")
 

@@ -15,7 +15,15 @@ from typing import Literal
 
 import PySide6
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QUrl, Signal, qVersion
-from PySide6.QtGui import QCloseEvent, QColor, QDesktopServices, QGuiApplication, QPalette
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -52,7 +60,7 @@ from desktop.ui.actions import Actions
 from desktop.ui.gallery import GalleryView
 from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, SearchResultModel
 from desktop.ui.reader import ReaderPane
-from desktop.ui.search import SearchBar, SearchHitDelegate
+from desktop.ui.search import RESULT_LIMIT, SearchBar, SearchHitDelegate
 
 ThemeMode = Literal["system", "light", "dark"]
 ViewName = Literal["reader", "gallery", "search"]
@@ -282,8 +290,10 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         toolbar.addActions([self.commands.back, self.commands.forward])
         toolbar.addSeparator()
-        self.search_bar = SearchBar(self._archive, toolbar)
+        self.search_bar = SearchBar(self._archive, self.tree_model.outlet_names(), toolbar)
         toolbar.addWidget(self.search_bar)
+        self._down_to_results = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_bar.field)
+        self._down_to_results.setContext(Qt.ShortcutContext.WidgetShortcut)
         toolbar.addSeparator()
         toolbar.addAction(self.commands.export_pdf)
         self.addToolBar(toolbar)
@@ -321,6 +331,7 @@ class MainWindow(QMainWindow):
         self.sort_combo.currentIndexChanged.connect(self._on_sort_combo_changed)
         self._connect_tree()
         self.results_view.selectionModel().currentChanged.connect(self._on_results_current_changed)
+        self._down_to_results.activated.connect(self._on_search_field_down_pressed)
         self.search_bar.search_finished.connect(self._on_search_bar_search_finished)
         self.search_bar.search_failed.connect(self._on_search_bar_search_failed)
         self.search_bar.search_cleared.connect(self._on_search_bar_search_cleared)
@@ -356,7 +367,7 @@ class MainWindow(QMainWindow):
         self.tree_model = ArticleTreeModel(archive, self.tree_model.order, parent=self)
         self.tree.setModel(self.tree_model)
         self._connect_tree()
-        self.search_bar.set_archive(archive)
+        self.search_bar.set_archive(archive, self.tree_model.outlet_names())
         self.results_model.clear()
         self.side.setCurrentIndex(TREE_PAGE)
         self.gallery.set_article(None, None)
@@ -377,11 +388,7 @@ class MainWindow(QMainWindow):
     def _show_archive_state(self) -> None:
         name = self._archive.path.name
         self.setWindowTitle(f"{name} — Broadsheet".replace("[*]", "[*][*]"))
-        try:
-            count = self._archive.article_count()
-        except BroadsheetError as exc:
-            self.statusBar().showMessage(str(exc))
-            count = 0
+        count = self.tree_model.total_count()
         self.count_label.setText(f"{count:,} article{'' if count == 1 else 's'}")
         self._update_history_actions()
         self._message = (
@@ -583,12 +590,21 @@ class MainWindow(QMainWindow):
     ) -> None:
         self.results_model.set_hits(query, hits)
         n = len(hits)
-        if n:
+        if n >= RESULT_LIMIT:
+            self.results_label.setText(f"The {n:,} best results for “{query}”")
+        elif n:
             noun = "result" if n == 1 else "results"
             self.results_label.setText(f"{n:,} {noun} for “{query}”")
         else:
             self.results_label.setText(f"Nothing found for “{query}”")
         self.side.setCurrentIndex(RESULTS_PAGE)
+
+    def _on_search_field_down_pressed(self) -> None:
+        if self.side.currentIndex() != RESULTS_PAGE or not self.results_model.rowCount():
+            return
+        self.results_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.results_view.currentIndex().isValid():
+            self.open_hit(0)
 
     def _on_search_bar_search_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, STATUS_MS)
@@ -616,8 +632,8 @@ class MainWindow(QMainWindow):
         if self.confirm_leave_offline(text):
             QDesktopServices.openUrl(url)
 
-    def _on_reader_zoom_changed(self, step: int) -> None:
-        self.statusBar().showMessage(f"Zoom {100 + step * 100 // 11}%", 2000)
+    def _on_reader_zoom_changed(self, _step: int) -> None:
+        self.statusBar().showMessage(f"Text size {self.reader.zoom_percent()}%", 2000)
 
     def _on_show_furniture_toggled(self, _checked: bool) -> None:
         self._rerender_keeping_place()

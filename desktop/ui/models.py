@@ -120,6 +120,14 @@ class ArticleTreeModel(QAbstractItemModel):
         self._load_outlets()
         self.endResetModel()
 
+    def outlet_names(self) -> list[str]:
+        """The outlets, in tree order (no query: the tree already holds them)."""
+        return [node.name for node in self._root.children]
+
+    def total_count(self) -> int:
+        """Articles in the archive: the sum of the outlets' counts (no extra query)."""
+        return sum(node.count for node in self._root.children)
+
     def article_id(self, index: ModelIndex) -> int | None:
         node = self._node(index)
         if node is None or node.summary is None:

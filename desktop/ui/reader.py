@@ -180,6 +180,10 @@ class ReaderView(QTextBrowser):
     def zoom(self) -> int:
         return self._zoom
 
+    def zoom_percent(self) -> int:
+        """The body text size against the unzoomed size, in percent."""
+        return round(100 * (BODY_POINT_SIZE + self._zoom * ZOOM_STEP) / BODY_POINT_SIZE)
+
     def zoom_in(self) -> None:
         self.set_zoom(self._zoom + 1)
 

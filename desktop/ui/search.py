@@ -63,7 +63,9 @@ class SearchBar(QWidget):
     search_failed = Signal(str)
     search_cleared = Signal()
 
-    def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, archive: Archive, outlets: list[str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._archive = archive
         self._generation = 0
@@ -91,7 +93,7 @@ class SearchBar(QWidget):
         layout.addWidget(self.field, 1)
         layout.addWidget(self.outlet_combo)
         layout.addWidget(self.section_combo)
-        self._fill_outlets()
+        self._fill_outlets(outlets)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -112,11 +114,11 @@ class SearchBar(QWidget):
     def query(self) -> str:
         return self.field.text()
 
-    def set_archive(self, archive: Archive) -> None:
-        """Search ``archive`` from now on; clears the field and the filters."""
+    def set_archive(self, archive: Archive, outlets: list[str]) -> None:
+        """Search ``archive`` (whose outlets are ``outlets``) from now on; clears the field."""
         self._archive = archive
         self.field.clear()
-        self._fill_outlets()
+        self._fill_outlets(outlets)
 
     def search_now(self, text: str) -> None:
         """Put ``text`` in the field and run it at once (``--search``, tests)."""
@@ -154,15 +156,12 @@ class SearchBar(QWidget):
         section = self.section_combo.currentData()
         return outlet, section
 
-    def _fill_outlets(self) -> None:
+    def _fill_outlets(self, outlets: list[str]) -> None:
         self.outlet_combo.blockSignals(True)
         self.outlet_combo.clear()
         self.outlet_combo.addItem(ALL_OUTLETS, None)
-        try:
-            for group in self._archive.outlets():
-                self.outlet_combo.addItem(group.name, group.name)
-        except BroadsheetError as exc:
-            self.search_failed.emit(str(exc))
+        for name in outlets:
+            self.outlet_combo.addItem(name, name)
         self.outlet_combo.blockSignals(False)
         self._fill_sections(None)
 

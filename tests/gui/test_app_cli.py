@@ -101,3 +101,19 @@ def test_an_unknown_article_is_one_plain_line_and_exit_2(
     assert result.returncode == 2
     assert "no article with id or URL" in result.stderr
     assert_one_line_error(result)
+
+
+def test_a_bug_in_the_window_is_logged_and_reported_in_one_plain_line(
+    user_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop.ui.app import _make_excepthook
+
+    try:
+        raise ZeroDivisionError("deliberate")
+    except ZeroDivisionError as exc:
+        _make_excepthook(headless=True)(type(exc), exc, exc.__traceback__)
+    err = capsys.readouterr().err
+    log = user_dirs / "logs" / "broadsheet.log"
+    assert f"Details are in {log}." in err
+    assert "Traceback" not in err
+    assert 'raise ZeroDivisionError("deliberate")' in log.read_text(encoding="utf-8")

@@ -188,6 +188,18 @@ def test_typing_a_query_lists_hits_once_typing_pauses(qtbot: QtBot, window: Main
     assert any(matched and text.lower() == "bahamas" for text, matched in snippet)
 
 
+def test_down_arrow_in_the_search_field_opens_the_first_hit(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.commands.search.trigger()
+    assert window.search_bar.field.hasFocus()
+    with qtbot.waitSignal(window.search_bar.search_finished, timeout=5000):
+        qtbot.keyClicks(window.search_bar.field, "bahamas")
+    qtbot.keyClick(window.search_bar.field, Qt.Key.Key_Down)
+    assert window.results_view.hasFocus()
+    assert window.current is not None and window.current.article.title == GUARDIAN_TITLE
+
+
 def test_clearing_the_search_field_goes_back_to_the_tree(
     qtbot: QtBot, window: MainWindow
 ) -> None:
