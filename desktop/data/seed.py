@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -160,7 +161,7 @@ _SHOW_ALL = re.compile(
 _ITEM = re.compile(r"(?P<n>[0-9]{1,4})\s*/\s*(?P<total>[0-9]{1,4})(?:\s+(?P<caption>.*))?")
 
 PHOTO_AGENCIES = (
-    "AFP via Getty Images", "Getty Images for", "Getty Images/iStockphoto", "AFP/Getty Images",
+    "AFP via Getty Images", "Getty Images/iStockphoto", "AFP/Getty Images",
     "AFP/Getty", "Getty Images", "Getty", "Reuters", "AP Photo", "AP", "AFP", "EPA-EFE", "EPA",
     "PA Wire", "PA Images", "PA", "Press Association", "Rex Features", "Rex/Shutterstock",
     "REX/Shutterstock", "Rex", "REX", "Shutterstock", "Alamy", "Bloomberg", "Xinhua",
@@ -261,10 +262,11 @@ def split_credit(caption: str) -> tuple[str, str | None]:
     """A caption and its trailing photo agency credit (None when it ends with no agency)."""
     text = caption.strip()
     for agency in _AGENCIES_LONGEST_FIRST:
-        if text == agency:
-            return "", agency
-        if text.endswith(" " + agency):
-            return text[: -len(agency) - 1].rstrip(), agency
+        for written in (agency, agency.upper()):
+            if text == written:
+                return "", written
+            if text.endswith(" " + written):
+                return text[: -len(written) - 1].rstrip(), written
     last = text.rsplit(" ", 1)[-1]
     if "/" in last and all(part in _AGENCY_NAMES for part in last.split("/")):
         return text[: -len(last)].rstrip(), last
@@ -319,7 +321,7 @@ def _gallery_at(units: Sequence[str], start: int) -> tuple[Gallery, int] | None:
         title = heading["title"]
         index += 1
     show_all = _SHOW_ALL.fullmatch(units[index]) if index < len(units) else None
-    if show_all is not None:
+    if show_all is not None and int(show_all["total"]) > 0:
         title = show_all["title"] or title
         total = int(show_all["total"])
         items, end = _gallery_items(units, index + 1, total)
@@ -549,7 +551,10 @@ def parse_seed(path: Path) -> Article:
     """
     source = str(path)
     try:
-        if Path(path).stat().st_size > MAX_SEED_BYTES:
+        info = Path(path).stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise SeedError(source, "is not a file", "give a seed file or a folder of them")
+        if info.st_size > MAX_SEED_BYTES:
             raise _too_large(source)
         with open(path, "rb") as fh:
             data = fh.read(MAX_SEED_BYTES + 1)

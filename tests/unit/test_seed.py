@@ -299,11 +299,29 @@ def test_seed_of_exactly_10_mb_is_accepted(tmp_path: Path) -> None:
     assert parse_seed(path).word_count == 1
 
 
-@pytest.mark.parametrize("name", ["missing.txt", "."])
-def test_unreadable_paths_are_seed_errors(tmp_path: Path, name: str) -> None:
+def test_missing_file_is_a_seed_error(tmp_path: Path) -> None:
     with pytest.raises(SeedError) as info:
-        parse_seed(tmp_path / name)
-    assert info.value.reason.startswith("the file cannot be read (")
+        parse_seed(tmp_path / "missing.txt")
+    assert info.value.reason == "the file cannot be read (No such file or directory)"
+
+
+def test_a_folder_is_not_a_seed(tmp_path: Path) -> None:
+    with pytest.raises(SeedError) as info:
+        parse_seed(tmp_path)
+    assert info.value.reason == "is not a file"
+
+
+def test_unreadable_file_is_a_seed_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "locked.txt"
+    path.write_bytes(HEADER + b"Body.")
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("desktop.data.seed.open", denied, raising=False)
+    with pytest.raises(SeedError) as info:
+        parse_seed(path)
+    assert info.value.reason == "the file cannot be read (Permission denied)"
 
 
 def test_source_file_is_the_path_given(tmp_path: Path) -> None:
@@ -378,6 +396,10 @@ def test_items_of_another_gallery_size_end_the_gallery() -> None:
     assert (found[0].total, found[1].total) == (2, 3)
 
 
+def test_show_all_of_zero_photos_is_not_a_gallery() -> None:
+    assert blocks("0 show all", "Text.") == (Paragraph("0 show all"), Paragraph("Text."))
+
+
 def test_in_pictures_line_without_a_gallery_is_furniture() -> None:
     assert blocks("In pictures: Storm Angus", "Text.") == (
         Furniture("In pictures: Storm Angus"),
@@ -397,6 +419,7 @@ def test_in_pictures_line_without_a_gallery_is_furniture() -> None:
         ("Fans PA", ("Fans", "PA")),
         ("A march Rex/Shutterstock", ("A march", "Rex/Shutterstock")),
         ("Bankers Bloomberg", ("Bankers", "Bloomberg")),
+        ("Crowds in Cairo REUTERS", ("Crowds in Cairo", "REUTERS")),
         ("An area near Qayyarah", ("An area near Qayyarah", None)),
         ("A photo by Reutersfan", ("A photo by Reutersfan", None)),
         ("The APPLE store", ("The APPLE store", None)),
