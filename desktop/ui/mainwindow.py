@@ -577,6 +577,8 @@ class MainWindow(QMainWindow):
 
     def _on_sort_combo_changed(self, _row: int) -> None:
         self.tree_model.set_order(self.sort_combo.currentData())
+        if self._current is not None:
+            self._reveal_in_tree(self._current)
 
     def _on_results_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():

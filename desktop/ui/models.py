@@ -8,6 +8,7 @@ widgets here, and no SQL: every query goes through ``Archive``.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -59,6 +60,15 @@ class NodeKind(IntEnum):
     OUTLET = 1
     SECTION = 2
     ARTICLE = 3
+
+
+def plain_tooltip(text: str) -> str:
+    """``text`` as a tooltip that shows literally.
+
+    Qt guesses whether a tooltip is rich text (``Qt::mightBeRichText``), so a seed title such
+    as ``<b>x</b>`` would be rendered; escaping it inside a paragraph makes the guess harmless.
+    """
+    return "<p>" + html.escape(text).replace("\n", "<br>") + "</p>"
 
 
 def section_label(section_path: str) -> str:
@@ -309,7 +319,7 @@ class ArticleTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return node.name if index.column() == 0 else self._second_column(node)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(node)
+            return plain_tooltip(self._tooltip(node))
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return self._custom_data(node, role)
@@ -402,8 +412,10 @@ class SearchResultModel(QAbstractListModel):
         hit = self._hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return hit.title
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{hit.title}\n{hit.outlet}\n{hit.snippet}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(f"{hit.title}\n{hit.outlet}\n{hit.snippet}")
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{hit.title}. {hit.outlet}. {hit.snippet}"
         if role == Role.ARTICLE_ID:
             return hit.id
         if role == Role.OUTLET:

@@ -172,6 +172,13 @@ def test_opening_by_reference_selects_the_article_in_the_tree(
     assert window.tree.currentIndex().parent().data() == "US News"
 
 
+def test_sorting_the_tree_keeps_the_open_article_selected(window: MainWindow) -> None:
+    window.open_reference(GUARDIAN_URL)
+    window.sort_combo.setCurrentIndex(window.sort_combo.findText("Score"))
+    assert window.tree_model.order == "score"
+    assert window.tree.currentIndex().data() == GUARDIAN_TITLE
+
+
 # -- search ----------------------------------------------------------------------------------
 
 

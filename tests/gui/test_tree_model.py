@@ -225,4 +225,8 @@ def test_index_of_article_loads_the_path_to_it(archive: Archive) -> None:
 def test_group_rows_say_how_many_articles_in_their_tooltip(archive: Archive) -> None:
     model = ArticleTreeModel(archive)
     guardian = child_named(model, QModelIndex(), GUARDIAN)
-    assert guardian.data(Qt.ItemDataRole.ToolTipRole) == "The Guardian: 1 article"
+    assert guardian.data(Qt.ItemDataRole.ToolTipRole) == "<p>The Guardian: 1 article</p>"
+
+
+def test_tooltips_show_seed_markup_literally() -> None:
+    assert models.plain_tooltip("<b>x</b> & y\nz") == "<p>&lt;b&gt;x&lt;/b&gt; &amp; y<br>z</p>"
