@@ -183,10 +183,21 @@ class _ProgressBar:
             sys.stderr.write("\n")
 
 
-def _cmd_import(args: argparse.Namespace) -> int:
-    from desktop.data.importer import import_seeds, prepare_user_archive
+def _user_archive_for_import() -> Path:
+    """Imports without ``--db`` go into the user's archive, never into the bundled one; it
+    starts as a copy of the bundled archive when there is one."""
+    from desktop.data.userarchive import ensure_user_archive
 
-    db = Path(args.db) if args.db is not None else prepare_user_archive()
+    user, bundled = paths.user_archive(), paths.bundled_archive()
+    if user.exists() or not bundled.exists():
+        return user
+    return ensure_user_archive(bundled, user)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from desktop.data.importer import import_seeds
+
+    db = Path(args.db) if args.db is not None else _user_archive_for_import()
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         report = import_seeds(args.paths, db, compact=args.compact, progress=bar)

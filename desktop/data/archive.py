@@ -305,6 +305,16 @@ class Archive:
             current.versions, current.imported_at, None, a.content_hash, a.source_file, a)
         return [*earlier, last]
 
+    def ids_imported_since(self, when: str | None) -> list[int]:
+        """Ids of the articles whose current version was imported at or after ``when``
+        (an ISO time as in ``metadata()["built_at"]``; every article when None), by id."""
+        if when is None:
+            rows = self._rows("SELECT id FROM articles ORDER BY id")
+        else:
+            rows = self._rows(
+                "SELECT id FROM articles WHERE imported_at >= ? ORDER BY id", [when])
+        return [int(r[0]) for r in rows]
+
     def image(self, image_id: int) -> bytes | None:
         rows = self._rows("SELECT data FROM images WHERE id = ?", [image_id])
         return bytes(rows[0][0]) if rows else None

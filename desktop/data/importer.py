@@ -25,7 +25,6 @@ import datetime as _dt
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from typing import Any
 
 import sqlite_utils
 
-from desktop import __version__, paths
+from desktop import __version__
 from desktop.data import article as article_module
 from desktop.data import seed as seed_module
 from desktop.data import urls as urls_module
@@ -90,6 +89,8 @@ _INDEXES = {
     "idx_articles_score": "outlet, section, score DESC, id",
     "idx_articles_comments": "outlet, section, comments DESC, id",
     "idx_articles_date": "outlet, section, date DESC, id",
+    # Merging a newer bundled archive asks for the articles imported since its last merge.
+    "idx_articles_imported_at": "imported_at",
 }
 
 
@@ -149,23 +150,23 @@ def store_articles(
     return _run(batches, Path(db_path), len(items), compact, ImportReport())
 
 
-def prepare_user_archive() -> Path:
-    """The user's own archive, made as a copy of the bundled one when it does not exist yet.
+def set_meta(db_path: str | os.PathLike[str], **values: str) -> None:
+    """Record keys in the archive's ``meta`` table (``Archive.metadata()`` reads them).
 
-    Imports without ``--db`` go here, never into the bundled archive.
+    Raises:
+        ArchiveError: the archive cannot be written or is not a Broadsheet archive.
     """
-    target = paths.user_archive()
-    bundled = paths.bundled_archive()
-    if not target.exists() and bundled.exists():
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(bundled, target)
-        except OSError as exc:
-            raise ArchiveError(
-                str(target), f"cannot create your archive: {exc.strerror or exc}",
-                "check that the folder is writable, or pass --db",
-            ) from exc
-    return target
+    path = Path(db_path)
+    if not path.is_file():
+        raise ArchiveError(str(path), "no archive here", "check the path")
+    writer = _ArchiveWriter(path, 0)
+    try:
+        with writer.db.atomic():
+            writer.set_meta(**values)
+    except sqlite3.Error as exc:
+        raise _archive_error(path, exc) from exc
+    finally:
+        writer.close()
 
 
 # --- finding and parsing files ------------------------------------------------------------
@@ -475,6 +476,8 @@ class _ArchiveWriter:
         with self.db.atomic():
             if "meta" not in tables:
                 self._create_schema()
+            for name, columns in _INDEXES.items():
+                self.db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON articles ({columns})")
             self._ensure_seed_cache()
 
     def _ensure_seed_cache(self) -> None:
@@ -489,7 +492,7 @@ class _ArchiveWriter:
         fingerprint = _parser_fingerprint()
         if self._meta("parser_fingerprint") != fingerprint:
             self.db.execute("DELETE FROM seed_files")
-            self._set_meta(parser_fingerprint=fingerprint)
+            self.set_meta(parser_fingerprint=fingerprint)
 
     def _check_version(self) -> None:
         found = self._meta("schema_version")
@@ -511,8 +514,6 @@ class _ArchiveWriter:
                         not_null={"data", "mime"})
         db.create_table("articles", _ARTICLE_COLUMNS, pk="id", not_null=_NOT_NULL)
         db.table("articles").create_index(["normalized_url"], unique=True)
-        for name, columns in _INDEXES.items():
-            db.execute(f"CREATE INDEX {name} ON articles ({columns})")
         version_columns: dict[str, Any] = {"article_id": int}
         version_columns |= {c: _ARTICLE_COLUMNS[c] for c in _VERSION_COLUMNS}
         version_columns["superseded_at"] = str
@@ -529,20 +530,20 @@ class _ArchiveWriter:
         )
         db.table("gallery_items").create_index(["article_id", "gallery", "n"])
         db.table("articles").enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZE)
-        self._set_meta(schema_version=str(SCHEMA_VERSION), fts_stale="0")
+        self.set_meta(schema_version=str(SCHEMA_VERSION), fts_stale="0")
         self._stamp()
 
     def _meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
 
-    def _set_meta(self, **values: str) -> None:
+    def set_meta(self, **values: str) -> None:
         self.db.table("meta").insert_all(
             [{"key": k, "value": v} for k, v in values.items()], pk="key", replace=True
         )
 
     def _stamp(self) -> None:
-        self._set_meta(built_at=_now(), app_version=__version__)
+        self.set_meta(built_at=_now(), app_version=__version__)
 
     # batches
 
@@ -634,7 +635,7 @@ class _ArchiveWriter:
     def _write(self, batch: _Batch) -> None:
         db = self.db
         if not self.changed and self.rebuild_fts:
-            self._set_meta(fts_stale="1")
+            self.set_meta(fts_stale="1")
         self.changed = True
         if batch.replaced_ids:
             self._keep_versions(batch.replaced_ids)
@@ -695,7 +696,7 @@ class _ArchiveWriter:
             with self.db.atomic():
                 if stale:
                     self.db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
-                    self._set_meta(fts_stale="0")
+                    self.set_meta(fts_stale="0")
                 self._stamp()
         if compact:
             self.db.table("articles").optimize()

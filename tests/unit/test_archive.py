@@ -228,6 +228,20 @@ def test_versions_list_earlier_and_current(tmp_path: Path) -> None:
     assert versions[0].content_hash == first.content_hash
 
 
+def test_ids_imported_since(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    store_articles([("1.txt", ARTICLES[0]), ("2.txt", ARTICLES[1])], path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE articles SET imported_at = '2020-01-01T00:00:00+00:00' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    with Archive(path) as archive:
+        assert archive.ids_imported_since(None) == [1, 2]
+        assert archive.ids_imported_since("2021-01-01T00:00:00+00:00") == [2]
+        assert archive.ids_imported_since("2020-01-01T00:00:00+00:00") == [1, 2]
+        assert archive.ids_imported_since("2999-01-01T00:00:00+00:00") == []
+
+
 def test_image_bytes_or_none(tmp_path: Path, small_path: Path) -> None:
     path = tmp_path / "img.db"
     path.write_bytes(small_path.read_bytes())

@@ -207,6 +207,21 @@ def test_import_without_db_goes_into_the_user_archive(
         assert archive.article_count() == 1
 
 
+def test_first_import_without_db_starts_from_the_bundled_archive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled = tmp_path / "bundled.db"
+    run(capsys, "import", SEED_FILE, "--db", bundled)
+    monkeypatch.setattr(paths, "bundled_archive", lambda: bundled)
+    code, out, _ = run(capsys, "import", TEST_SEEDS_DIR / "guardian_tillerson.txt")
+    assert (code, out) == (
+        0, "imported 1 new, 0 updated, 0 unchanged, 0 rejected, 0 warnings\n")
+    with Archive(paths.user_archive()) as archive:
+        assert archive.article_count() == 2
+    with Archive(bundled) as archive:
+        assert archive.article_count() == 1
+
+
 def test_progress_bar_only_on_a_terminal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from collections import Counter
@@ -11,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from desktop import __version__, paths
+from desktop import __version__
 from desktop.data import importer
 from desktop.data import seed as seed_module
 from desktop.data.archive import Archive
-from desktop.data.importer import ImportReport, import_seeds, prepare_user_archive
+from desktop.data.importer import ImportReport, import_seeds, set_meta
 from desktop.errors import ArchiveError
 from tests.conftest import SEED_FILE, SEEDS_DIR, TEST_SEEDS_DIR
 
@@ -349,16 +348,18 @@ def test_archive_from_a_newer_schema_is_refused(tmp_path: Path) -> None:
         import_seeds([SEED_FILE], db)
 
 
-def test_user_archive_starts_as_a_copy_of_the_bundled_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    bundled = tmp_path / "bundled.db"
-    import_seeds([SEED_FILE], bundled)
-    monkeypatch.setattr(paths, "bundled_archive", lambda: bundled)
-    target = prepare_user_archive()
-    assert target == paths.user_archive()
-    assert target.read_bytes() == bundled.read_bytes()
-    assert os.path.samefile(target.parent, paths.user_data_dir())
+def test_set_meta_records_keys_the_archive_reads(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    import_seeds([SEED_FILE], db)
+    set_meta(db, bundled_built_at="2026-01-01T00:00:00+00:00")
+    with Archive(db) as archive:
+        assert archive.metadata()["bundled_built_at"] == "2026-01-01T00:00:00+00:00"
+
+
+def test_set_meta_refuses_a_missing_archive(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveError, match="no archive here"):
+        set_meta(tmp_path / "none.db", x="1")
+    assert not (tmp_path / "none.db").exists()
 
 
 def test_reimport_of_unchanged_files_does_not_parse_them(
