@@ -225,6 +225,11 @@ _FURNITURE_PATTERNS = re.compile(
             r"play video\s*[0-9:]*",
             r"subscribe to .{1,60} for free",
             r"[0-9]{1,3} photos",
+            r"rss feed for .{1,60}",
+            r"older articles by .{1,60}",
+            r"posted (?:on|in)(?: .{1,40})? by \S{1,40}",
+            r"publish date [a-z]+\.? [0-9]{1,2}, [0-9]{4}\..{0,200}",
+            r"[/|•·]",
             r"[0-9]{1,2}:[0-9]{2}",
             r"\(?(?:photo(?:graph)?:? )?(?:by )?[^()]{0,60}?/\s?"
             rf"(?:{'|'.join(re.escape(a) for a in PHOTO_AGENCIES)})\)?",

@@ -463,6 +463,8 @@ def test_embed_is_a_short_title_by_name_line(line: str, embed: Embed | None) -> 
         "Photo by Joe Raedle/Getty Images", "(Scott Olson/Getty Images)", "3:02", "38 Photos",
         "16,738 16,738 Retweets 53,680 53,680 likes", "9:07 AM - 28 Dec 2016",
         "Featured Image via Getty Images/Drew Angerer", "SEE ALL COMMENTS",
+        "RSS Feed for Judi McLeod", "Older articles by Judi McLeod", "Posted on by willyloman",
+        "Publish Date October 7, 2016. Photo by Mark Makela for The New York Times", "/",
     ],
 )
 def test_furniture_lines_are_kept_as_furniture(line: str) -> None:
@@ -474,6 +476,7 @@ def test_furniture_lines_are_kept_as_furniture(line: str) -> None:
     [
         "Follow the money, he said.", "Read more books.", "Advertisement spending rose 5%.",
         "Image copyright law is complicated.", "The share of votes fell.",
+        "Posted on the door by the landlord was a notice that the building would close.",
     ],
 )
 def test_prose_that_starts_like_furniture_stays_a_paragraph(line: str) -> None:
