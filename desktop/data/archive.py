@@ -25,6 +25,10 @@ from desktop.data.search import to_fts_query
 from desktop.data.urls import normalize_url
 from desktop.errors import ArchiveError, ArticleNotFoundError, BroadsheetError
 
+# The archive layout this code reads and the importer writes; an archive from a newer
+# Broadsheet (a higher number) is refused rather than misread.
+SCHEMA_VERSION = 1
+
 SummaryOrder = Literal["title", "score", "comments", "date"]
 
 # snippet() wraps matched words in these private-use characters; parsing them gives
@@ -169,6 +173,12 @@ class Archive:
         if not {"meta", "articles", "articles_fts"} <= tables:
             raise ArchiveError(
                 str(self.path), "is not a Broadsheet archive", "choose another --db"
+            )
+        version = self.metadata().get("schema_version", "")
+        if not version.isdigit() or int(version) > SCHEMA_VERSION:
+            raise ArchiveError(
+                str(self.path), f"was made by a newer Broadsheet (schema {version or '?'})",
+                "update Broadsheet or choose another --db",
             )
 
     def reopen(self) -> Archive:

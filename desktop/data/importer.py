@@ -37,11 +37,11 @@ from desktop import __version__
 from desktop.data import article as article_module
 from desktop.data import seed as seed_module
 from desktop.data import urls as urls_module
+from desktop.data.archive import SCHEMA_VERSION
 from desktop.data.article import Article, Gallery, blocks_to_json
 from desktop.data.seed import MAX_SEED_BYTES, parse_seed, parse_seed_bytes
 from desktop.errors import ArchiveError, SeedError
 
-SCHEMA_VERSION = 1
 FTS_TABLE = "articles_fts"
 FTS_COLUMNS = ("title", "body_text", "captions_text")
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -181,6 +181,8 @@ def collect_seed_files(
         path = Path(given)
         if path.is_dir():
             found = _folder_seeds(path, report)
+            if not found:
+                report.warnings.append((str(path), "no *.txt seed files in this folder"))
         elif path.exists() or path.is_symlink():
             found = [path]
         else:

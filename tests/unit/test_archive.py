@@ -112,6 +112,17 @@ def test_other_sqlite_database_is_an_archive_error(tmp_path: Path) -> None:
         Archive(path)
 
 
+def test_archive_from_a_newer_broadsheet_is_refused(tmp_path: Path, small_path: Path) -> None:
+    path = tmp_path / "new.db"
+    path.write_bytes(small_path.read_bytes())
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(ArchiveError, match=r"was made by a newer Broadsheet \(schema 2\)"):
+        Archive(path)
+
+
 def test_archive_is_opened_read_only(small: Archive) -> None:
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         small._conn.execute("DELETE FROM articles")

@@ -238,6 +238,13 @@ def test_symlinks_do_not_lead_out_of_the_folder(tmp_path: Path) -> None:
     assert rows(tmp_path / "a.db", "SELECT title FROM articles") == [("Own story",)]
 
 
+def test_a_folder_without_seeds_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    report = import_seeds([tmp_path / "empty"], tmp_path / "a.db")
+    assert counts(report) == (0, 0, 0, 0, 1)
+    assert report.warnings == [(str(tmp_path / "empty"), "no *.txt seed files in this folder")]
+
+
 def test_a_missing_path_is_rejected_and_the_rest_imported(tmp_path: Path) -> None:
     report = import_seeds([tmp_path / "nope", SEED_FILE], tmp_path / "a.db")
     assert report.rejected == [(str(tmp_path / "nope"), "no such file or folder")]
