@@ -3,7 +3,8 @@
 
 ``bench/bare_window.py OUT.png [--open N] [--expand K]`` builds the same splitter as the main
 window (QTreeView, QTextBrowser, QListView) at 1280x800, shows it, waits for the first paint,
-saves a screenshot (the app's ``--screenshot`` does the same work) and exits. With ``--open``
+saves a screenshot (the app's ``--screenshot`` does the same work), prints its peak RSS as
+JSON and exits. With ``--open``
 and ``--expand`` it first does what ``rss_window.py`` does to the real window, on a small
 in-memory model, so the memory figure compares like with like.
 
@@ -13,11 +14,13 @@ Benchmark tooling only; imports no ``desktop`` module.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from common import peak_rss_kb  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
@@ -90,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     if not saved or not saved[0]:
         print(f"bare_window: cannot save {args.out}", file=sys.stderr)
         return 1
+    print(json.dumps({"peak_rss_kb": peak_rss_kb()}))
     return 0
 
 

@@ -74,10 +74,9 @@ def timed(work: Callable[[], object]) -> tuple[float, object]:
 
 @dataclass(frozen=True)
 class ChildRun:
-    """One finished child process: wall time, its own peak RSS, exit code and output."""
+    """One finished child process: wall time, exit code and output."""
 
     seconds: float
-    maxrss_kb: int
     returncode: int
     stdout: str
     stderr: str
@@ -92,27 +91,44 @@ def run_child(
     env: Mapping[str, str] | None = None,
     cwd: Path = REPO,
 ) -> ChildRun:
-    """Run a process to its end, measuring wall time and that process's own ru_maxrss.
+    """Run a process to its end, measuring its wall time (spawn to exit).
 
-    ``os.wait4`` gives the rusage of exactly this child (RUSAGE_CHILDREN would be the maximum
-    over every child so far). Output goes through temporary files, so a chatty child never
-    blocks on a full pipe.
+    Output goes through temporary files, so a chatty child never blocks on a full pipe. The
+    child's memory is not measured here: on Linux a child's ru_maxrss includes the parent's
+    RSS at fork time, so a child reports its own peak with ``peak_rss_kb()``.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(
+        code = subprocess.call(
             [os.fspath(a) for a in argv], stdout=out, stderr=err, cwd=cwd,
             env=dict(env) if env is not None else None,
         )
-        _pid, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return ChildRun(
-            seconds, int(usage.ru_maxrss), proc.returncode,
+            seconds, code,
             out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
         )
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident set size in KiB.
+
+    Linux: ``VmHWM`` of /proc/self/status, which belongs to the process's own address space.
+    ``ru_maxrss`` (the fallback elsewhere) also counts the parent's RSS at fork time when the
+    process was started by exec from a large parent.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def cpu_model() -> str:

@@ -4,7 +4,7 @@
 ``bench/rss_window.py --db ARCHIVE [--open 50] [--expand 10]`` builds ``MainWindow`` the way
 ``broadsheet`` does, shows it offscreen, expands tree nodes (outlets, then a section of each,
 so articles load), opens articles spread over the archive, then prints its own peak RSS
-(``ru_maxrss``) as JSON and exits. ``bench/run`` compares it with ``bare_window.py`` doing the
+(``VmHWM``) as JSON and exits. ``bench/run`` compares it with ``bare_window.py`` doing the
 same to a bare splitter window.
 
 Benchmark tooling only; uses only the window's public API.
@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from common import peak_rss_kb  # noqa: E402
 from PySide6.QtCore import QModelIndex  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -82,8 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     opened = open_articles(window, archive, args.open)
     window.close()
     app.processEvents()
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"maxrss_kb": peak_kb, "opened": opened, "expanded": expanded}))
+    print(json.dumps({"peak_rss_kb": peak_rss_kb(), "opened": opened, "expanded": expanded}))
     return 0
 
 
