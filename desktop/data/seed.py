@@ -200,7 +200,7 @@ FURNITURE_LINES = frozenset(
         "story continues below", "story continues below advertisement", "skip ad",
         "click here", "subscribe", "loading", "loading...", "most popular", "most read",
         "top stories", "recommended", "more on this story", "watch", "listen",
-        "see an error in this article? send us a correction", "featured image",
+        "see an error in this article? send us a correction", "featured image", "by",
     }
 )
 """Lines that are page furniture when they make up a whole line (compared case-insensitively)."""

@@ -189,14 +189,14 @@ def normalize_url(url: str) -> str:
     if parts is None or not parts.netloc:
         return url.strip()
     scheme = parts.scheme.lower()
-    if scheme == "http":
-        scheme = "https"
     host = _strip_host_prefix(_host(parts), mobile=False)
     if ":" in host:  # an IPv6 literal keeps its brackets
         host = f"[{host}]"
     port = parts.port
-    if port is not None and port not in _DEFAULT_PORTS.values():
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
         host = f"{host}:{port}"
+    if scheme == "http":
+        scheme = "https"
     query = "&".join(p for p in parts.query.split("&") if p and not _is_tracking(p))
     return urlunsplit((scheme, host, parts.path or "/", query, ""))
 

@@ -29,12 +29,16 @@ INDEPENDENT = (
         ("https://example.com:443/x", "https://example.com/x"),
         ("http://example.com:80/x", "https://example.com/x"),
         ("http://example.com:8080/x", "https://example.com:8080/x"),
+        ("https://example.com:80/x", "https://example.com:80/x"),
         ("https://example.com/x#comments", "https://example.com/x"),
         (
             "https://example.com/x?utm_source=tw&id=4&UTM_Medium=s&fbclid=abc&page=2",
             "https://example.com/x?id=4&page=2",
         ),
-        ("https://www.nytimes.com/2016/10/29/a.html?smid=tw-share", "https://nytimes.com/2016/10/29/a.html"),
+        (
+            "https://www.nytimes.com/2016/10/29/a.html?smid=tw-share",
+            "https://nytimes.com/2016/10/29/a.html",
+        ),
         ("https://example.com", "https://example.com/"),
         ("  https://example.com/x  ", "https://example.com/x"),
     ],
