@@ -173,7 +173,7 @@ def _self_test(window: MainWindow) -> int:
     """Open the first article, its gallery, a search and (when it exists) a PDF export."""
     steps: list[tuple[str, Callable[[], None]]] = [
         ("open the first article", lambda: _check_first_article(window)),
-        ("show the gallery", lambda: window.show_view("gallery")),
+        ("show the gallery", lambda: _check_gallery(window)),
         ("search", lambda: _check_search(window)),
         ("export a PDF", lambda: _check_pdf(window)),
     ]
@@ -199,6 +199,15 @@ def _check_first_article(window: MainWindow) -> None:
         raise BroadsheetError(str(window.archive.path), f"article {first} did not open")
     if window.current.article.title not in window.reader.toPlainText():
         raise BroadsheetError(None, "the reader does not show the article's title")
+
+
+def _check_gallery(window: MainWindow) -> None:
+    assert window.current is not None
+    window.show_view("gallery")
+    photos = sum(len(g.items) for g in window.current.article.galleries)
+    if window.gallery.model().rowCount() != photos:
+        raise BroadsheetError(None, f"the gallery shows {window.gallery.model().rowCount()} "
+                              f"photos, the article has {photos}")
 
 
 def _check_search(window: MainWindow) -> None:
