@@ -18,7 +18,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop import __version__, paths
-from desktop.data.article import ArchivedArticle, Block, Embed, Gallery, Paragraph
+from desktop.data.article import (
+    ArchivedArticle,
+    Block,
+    Embed,
+    Gallery,
+    Paragraph,
+    article_to_json,
+)
 from desktop.errors import BroadsheetError
 
 EXIT_OK = 0
@@ -214,7 +221,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     from desktop.data.archive import Archive
-    from desktop.data.article import article_to_json
 
     with Archive(_db_path(args)) as archive:
         record = archive.get(archive.resolve(args.article))

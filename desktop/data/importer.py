@@ -46,8 +46,8 @@ FTS_TABLE = "articles_fts"
 FTS_COLUMNS = ("title", "body_text", "captions_text")
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 BATCH_SIZE = 500
-# Below this many files per article already archived, the index is updated row by row;
-# above it, rebuilding the whole index after the rows is faster.
+# An import of at least this many files per article already archived rebuilds the search
+# index after the rows (faster in bulk); a smaller one updates it row by row in each batch.
 _REBUILD_RATIO = 1.0
 
 Progress = Callable[[int, int], None]
