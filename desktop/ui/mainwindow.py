@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Literal
 
 import PySide6
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QUrl, Signal, qVersion
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSignalBlocker,
+    QSize,
+    Qt,
+    QUrl,
+    Signal,
+    qVersion,
+)
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -529,6 +538,14 @@ class MainWindow(QMainWindow):
         self._apply_theme()
 
     def _apply_theme(self) -> None:
+        # Native styles (Windows 11, macOS) follow the app's colour scheme, not only its palette.
+        hints = QGuiApplication.styleHints()
+        with QSignalBlocker(hints):
+            if self._theme_mode == "system":
+                hints.unsetColorScheme()
+            else:
+                scheme = Qt.ColorScheme.Dark if self._theme_mode == "dark" else Qt.ColorScheme.Light
+                hints.setColorScheme(scheme)
         dark = self.theme() == "dark"
         QApplication.setPalette(dark_palette() if dark else self._light_palette)
         if self._current is not None:

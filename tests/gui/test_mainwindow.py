@@ -80,6 +80,7 @@ def window(qtbot: QtBot, archive: Archive) -> Iterator[MainWindow]:
     yield win
     win.search_bar.shutdown()
     QApplication.setPalette(palette)
+    QGuiApplication.styleHints().unsetColorScheme()
 
 
 @pytest.fixture(scope="module")
