@@ -616,7 +616,7 @@ class MainWindow(QMainWindow):
             self.results_label.setText(f"{n:,} {noun} for “{query}”")
         else:
             self.results_label.setText(f"Nothing found for “{query}”")
-        self.side.setCurrentIndex(RESULTS_PAGE)
+        self._show_side_page(RESULTS_PAGE)
 
     def _on_search_field_down_pressed(self) -> None:
         if self.side.currentIndex() != RESULTS_PAGE or not self.results_model.rowCount():
@@ -630,7 +630,15 @@ class MainWindow(QMainWindow):
 
     def _on_search_bar_search_cleared(self) -> None:
         self.results_model.clear()
-        self.side.setCurrentIndex(TREE_PAGE)
+        self._show_side_page(TREE_PAGE)
+
+    def _show_side_page(self, page: int) -> None:
+        # Hiding the focused page would hand focus to the other one, and a list view taking
+        # focus selects its first row, which would open an article nobody chose.
+        leaving = self.side.currentWidget()
+        if page != self.side.currentIndex() and leaving.isAncestorOf(QApplication.focusWidget()):
+            self.search_bar.field.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.side.setCurrentIndex(page)
 
     def _on_reader_gallery_requested(self, gallery_index: int, n: int) -> None:
         self.tabs.setCurrentIndex(GALLERY_TAB)

@@ -19,7 +19,7 @@ from PySide6.QtGui import (
     QPalette,
     QTextDocument,
 )
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
 from pytestqt.qtbot import QtBot
 
 from desktop import textdoc
@@ -206,6 +206,17 @@ def test_down_arrow_in_the_search_field_opens_the_first_hit(
     qtbot.keyClick(window.search_bar.field, Qt.Key.Key_Down)
     assert window.results_view.hasFocus()
     assert window.current is not None and window.current.article.title == GUARDIAN_TITLE
+
+
+def test_results_appearing_never_open_an_article_by_themselves(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.tree.setFocus()
+    qtbot.waitUntil(window.tree.hasFocus, timeout=1000)
+    search(qtbot, window, "trump")
+    assert window.side.currentIndex() == RESULTS_PAGE
+    assert window.current is None
+    assert window.search_bar.field.hasFocus()
 
 
 def test_clearing_the_search_field_goes_back_to_the_tree(
@@ -446,6 +457,42 @@ def test_copy_citation_copies_title_outlet_date_and_url(window: MainWindow) -> N
     assert QGuiApplication.clipboard().text() == (
         f"“{GUARDIAN_TITLE}”, The Guardian, 11 December 2016. {GUARDIAN_URL}?utm_source=feed"
     )
+
+
+def test_export_pdf_offers_the_open_article_then_the_search_results(
+    qtbot: QtBot, window: MainWindow, archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui import export
+
+    asked: list[tuple[list[int], str]] = []
+    monkeypatch.setattr(
+        export, "export_articles_dialog",
+        lambda parent, arch, ids, title: asked.append((list(ids), title)),
+    )
+    toolbar_actions = [a for tb in window.findChildren(QToolBar) for a in tb.actions()]
+    assert window.commands.export_pdf in toolbar_actions
+    search(qtbot, window, "trump")
+    window.commands.export_pdf.trigger()
+    assert asked == [(window.results_model.article_ids(), "trump")]
+    window.open_reference(GUARDIAN_URL)
+    window.commands.export_pdf.trigger()
+    assert asked[-1] == ([archive.resolve(GUARDIAN_URL)], GUARDIAN_TITLE)
+
+
+def test_opening_another_archive_replaces_tree_search_and_title(
+    window: MainWindow, hostile_archive_path: Path
+) -> None:
+    window.open_reference(GUARDIAN_URL)
+    assert window.open_archive_file(hostile_archive_path)
+    try:
+        assert window.current is None
+        assert hostile_archive_path.name in window.windowTitle()
+        assert window.count_label.text() == "2 articles"
+        assert window.tree_model.outlet_names() == ["example.org"]
+        assert not window.commands.back.isEnabled()
+        assert window.search_bar.outlet_combo.itemText(1) == "example.org"
+    finally:
+        window.archive.close()
 
 
 def test_about_names_the_versions_and_the_archive_build_date(
