@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
+import os
 import sys
 import textwrap
 import traceback
@@ -31,6 +32,8 @@ from desktop.errors import BroadsheetError
 EXIT_OK = 0
 EXIT_SOME_REJECTED = 1
 EXIT_ERROR = 2
+# Seed parsing processes for `broadsheet import` (no threads here, so forking is safe).
+_IMPORT_WORKERS = min(os.cpu_count() or 1, 4)
 
 
 def _add_db(parser: argparse.ArgumentParser, default: object = None) -> None:
@@ -207,7 +210,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     db = Path(args.db) if args.db is not None else _user_archive_for_import()
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
-        report = import_seeds(args.paths, db, compact=args.compact, progress=bar)
+        report = import_seeds(
+            args.paths, db, compact=args.compact, progress=bar, workers=_IMPORT_WORKERS
+        )
     finally:
         if bar is not None:
             bar.close()

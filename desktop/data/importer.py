@@ -21,9 +21,14 @@ Rules kept here:
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
+import contextlib
 import datetime as _dt
 import hashlib
+import itertools
 import json
+import multiprocessing as mp
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -46,6 +51,8 @@ FTS_TABLE = "articles_fts"
 FTS_COLUMNS = ("title", "body_text", "captions_text")
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 BATCH_SIZE = 500
+# Fewer seeds to parse than this are parsed in-process: starting workers would cost more.
+_MIN_PARALLEL = 64
 # An import of at least this many files per article already archived rebuilds the search
 # index after the rows (faster in bulk); a smaller one updates it row by row in each batch.
 _REBUILD_RATIO = 1.0
@@ -118,10 +125,13 @@ def import_seeds(
     *,
     compact: bool = False,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> ImportReport:
     """Import seed files and folders (recursive ``*.txt``) into the archive at ``db_path``.
 
-    A bad seed never stops the import: it is listed in ``ImportReport.rejected``.
+    A bad seed never stops the import: it is listed in ``ImportReport.rejected``. With
+    ``workers`` > 1, seeds are parsed in that many forked processes (for the command line; a
+    program with threads keeps 1). The result is the same either way.
 
     Raises:
         ArchiveError: the archive cannot be created, written or is not a Broadsheet archive.
@@ -130,7 +140,7 @@ def import_seeds(
     files = collect_seed_files(paths, report)
 
     def batches(writer: _ArchiveWriter) -> Iterator[list[_Item]]:
-        return _file_batches(files, writer, report, progress)
+        return _file_batches(files, writer, report, progress, workers)
 
     return _run(batches, Path(db_path), len(files), compact, report)
 
@@ -242,22 +252,62 @@ def _read_seed(path: Path) -> bytes | None:
         return None
 
 
-def _load_item(path: Path, writer: _ArchiveWriter, report: ImportReport) -> _Item | None:
-    """Read one file; parse it unless its bytes were imported before. None when rejected."""
-    source = str(path)
+_Parsed = tuple[bytes | None, Article | str]
+
+
+def _parse_file(path: Path) -> _Parsed:
+    """Read and parse one seed: the digest of its bytes and its article, or why it is rejected.
+
+    Returns instead of raising, because it runs in worker processes too.
+    """
     data = _read_seed(path)
-    digest = hashlib.sha256(data).digest() if data is not None else None
-    if digest is not None:
-        known = writer.known_seed(digest)
-        if known is not None:
-            url, warnings = known
-            return _Item(source, url, warnings, None, digest)
     try:
-        article = parse_seed(path) if data is None else parse_seed_bytes(data, source)
+        if data is None:
+            return None, parse_seed(path)
+        return hashlib.sha256(data).digest(), parse_seed_bytes(data, str(path))
     except SeedError as exc:
-        report.rejected.append((source, exc.reason))
+        return None, exc.reason
+
+
+def _bounded_map(
+    pool: concurrent.futures.Executor, paths: Sequence[Path], window: int
+) -> Iterator[_Parsed]:
+    """``_parse_file`` over ``paths`` in order, never more than ``window`` results ahead."""
+    pending: collections.deque[concurrent.futures.Future[_Parsed]] = collections.deque()
+    queue = iter(paths)
+    for path in itertools.islice(queue, window):
+        pending.append(pool.submit(_parse_file, path))
+    while pending:
+        result = pending.popleft().result()
+        for path in itertools.islice(queue, 1):
+            pending.append(pool.submit(_parse_file, path))
+        yield result
+
+
+@contextlib.contextmanager
+def _parser(workers: int, count: int) -> Iterator[Callable[[Sequence[Path]], Iterator[_Parsed]]]:
+    """A function parsing paths in order: in ``workers`` forked processes when that is worth
+    it and possible, else in this process.
+
+    Only fork is used: it needs no re-entry into the program (frozen bundles included). Callers
+    with threads (the window) keep ``workers=1``.
+    """
+    if workers <= 1 or count < _MIN_PARALLEL or "fork" not in mp.get_all_start_methods():
+        yield lambda paths: map(_parse_file, paths)
+        return
+    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
+    try:
+        yield lambda paths: _bounded_map(pool, paths, 4 * BATCH_SIZE)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _item(path: Path, parsed: _Parsed, report: ImportReport) -> _Item | None:
+    digest, result = parsed
+    if isinstance(result, str):
+        report.rejected.append((str(path), result))
         return None
-    return _parsed_item(source, article, digest)
+    return _parsed_item(str(path), result, digest)
 
 
 def _file_batches(
@@ -265,20 +315,33 @@ def _file_batches(
     writer: _ArchiveWriter,
     report: ImportReport,
     progress: Progress | None,
+    workers: int,
 ) -> Iterator[list[_Item]]:
-    """The files as batches of items, in order; rejected files go into the report instead."""
+    """The files as batches of items, in order; rejected files go into the report instead.
+
+    Files whose exact bytes were imported before are found first; only the others are parsed,
+    in worker processes while this one writes when ``workers`` > 1.
+    """
     total = len(files)
     if progress is not None:
         progress(0, total)
-    for start in range(0, total, BATCH_SIZE):
+    known = [writer.cached_item(path) for path in files]
+    unknown = [path for path, item in zip(files, known, strict=True) if item is None]
+    with _parser(workers, len(unknown)) as parse:
+        parsed = parse(unknown)
         batch: list[_Item] = []
-        for done, path in enumerate(files[start:start + BATCH_SIZE], start=start + 1):
-            item = _load_item(path, writer, report)
+        for done, (path, item) in enumerate(zip(files, known, strict=True), start=1):
+            if item is None:
+                item = _item(path, next(parsed), report)
             if item is not None:
                 batch.append(item)
             if progress is not None:
                 progress(done, total)
-        yield batch
+            if len(batch) == BATCH_SIZE:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -549,12 +612,18 @@ class _ArchiveWriter:
 
     # batches
 
-    def known_seed(self, digest: bytes) -> tuple[str, tuple[str, ...]] | None:
-        """The URL and warnings of a seed with exactly these bytes imported before, if any."""
+    def cached_item(self, path: Path) -> _Item | None:
+        """The file as an unchanged item when its exact bytes were imported before, else None."""
+        data = _read_seed(path)
+        if data is None:
+            return None
+        digest = hashlib.sha256(data).digest()
         row = self.db.execute(
             "SELECT normalized_url, warnings FROM seed_files WHERE digest = ?", [digest]
         ).fetchone()
-        return None if row is None else (str(row[0]), tuple(json.loads(row[1])))
+        if row is None:
+            return None
+        return _Item(str(path), str(row[0]), tuple(json.loads(row[1])), None, digest)
 
     def write_batch(self, items: list[_Item], report: ImportReport) -> None:
         """Write one batch of items in one transaction, counting into ``report``."""

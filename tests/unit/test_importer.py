@@ -16,7 +16,7 @@ from desktop.data import seed as seed_module
 from desktop.data.archive import Archive
 from desktop.data.importer import ImportReport, import_seeds, set_meta
 from desktop.errors import ArchiveError
-from tests.conftest import SEED_FILE, SEEDS_DIR, TEST_SEEDS_DIR
+from tests.conftest import CORPUS_DIR, SEED_FILE, SEEDS_DIR, TEST_SEEDS_DIR
 
 SEED_URL = SEED_FILE.read_text(encoding="utf-8").splitlines()[0]
 
@@ -410,3 +410,20 @@ def test_edited_file_is_parsed_and_updated(tmp_path: Path) -> None:
     import_seeds([seed], db)
     write_seed(seed, guardian("a-story"), "After.")
     assert counts(import_seeds([seed], db)) == (0, 1, 0, 0, 0)
+
+
+def test_parallel_parsing_gives_the_same_archive(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bodies = sorted(CORPUS_DIR.glob("*"))[:80]
+    for i, body in enumerate(bodies):
+        header = f"{guardian(f'story-{i % 70}')}\n{i}\n{i * 2}\n".encode()
+        (folder / f"{i:03d}.txt").write_bytes(header + body.read_bytes())
+    (folder / "zz_empty.txt").write_bytes(b"")
+    one = import_seeds([folder], tmp_path / "one.db", workers=1)
+    two = import_seeds([folder], tmp_path / "two.db", workers=2)
+    assert counts(one) == (70, 10, 0, 1, 10)
+    assert two == one
+    sql = ("SELECT id, normalized_url, content_hash, version, source_file FROM articles "
+           "ORDER BY id")
+    assert rows(tmp_path / "two.db", sql) == rows(tmp_path / "one.db", sql)
