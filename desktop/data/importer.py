@@ -30,6 +30,7 @@ import itertools
 import json
 import multiprocessing as mp
 import os
+import signal
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -295,7 +296,11 @@ def _parser(workers: int, count: int) -> Iterator[Callable[[Sequence[Path]], Ite
     if workers <= 1 or count < _MIN_PARALLEL or "fork" not in mp.get_all_start_methods():
         yield lambda paths: map(_parse_file, paths)
         return
-    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
+    # Workers ignore Ctrl+C: the main process stops the import and says so, once.
+    pool = concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=mp.get_context("fork"),
+        initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN),
+    )
     try:
         yield lambda paths: _bounded_map(pool, paths, 4 * BATCH_SIZE)
     finally:
