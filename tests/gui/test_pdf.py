@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, Destination, StreamObject
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -24,7 +25,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop import __version__
 from desktop.data.archive import Archive
-from desktop.data.article import ArchivedArticle, Gallery, GalleryItem, Paragraph
+from desktop.data.article import ArchivedArticle, Block, Gallery, GalleryItem, Paragraph
 from desktop.errors import ExportError
 from desktop.pdf import _lay_out, _page_geometry, export_pdf, work_around_singleton_refcounts
 from desktop.render import RenderOptions
@@ -76,9 +77,15 @@ def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def outline(path: Path) -> list[tuple[str, int]]:
+    """(title, 0-based page) of each top-level outline entry."""
     reader = PdfReader(path)
-    return [(item.title, reader.get_destination_page_number(item))  # type: ignore[union-attr]
-            for item in reader.outline]
+    entries = []
+    for item in reader.outline:
+        assert isinstance(item, Destination), "nested outline entries"
+        page = reader.get_destination_page_number(item)
+        assert page is not None, f"outline entry {item.title!r} points at no page"
+        entries.append((str(item.title), page))
+    return entries
 
 
 # --- module fixtures: export once, inspect many times ---------------------------------------
@@ -274,12 +281,15 @@ def test_cli_pdfa_writes_pdfa_1b_identification(
 ) -> None:
     _, path = pdfa_cli
     reader = PdfReader(path)
-    root = reader.trailer["/Root"]
-    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    root = reader.root_object
+    metadata = root["/Metadata"].get_object()
+    assert isinstance(metadata, StreamObject)
+    xmp = metadata.get_data().decode("utf-8")
     assert 'pdfaid:part="1"' in xmp and 'pdfaid:conformance="B"' in xmp
     assert f"<rdf:li xml:lang=\"x-default\">{SEED_URL}</rdf:li>" in xmp
-    intents = [i.get_object() for i in root["/OutputIntents"]]
-    assert [i["/S"] for i in intents] == ["/GTS_PDFA1"]
+    intents = root["/OutputIntents"].get_object()
+    assert isinstance(intents, ArrayObject)
+    assert [i.get_object()["/S"] for i in intents] == ["/GTS_PDFA1"]
     assert pdf_text(path).startswith("Mosul offensive latest Isis escape route")
 
 
@@ -399,7 +409,7 @@ def test_pdf_path_never_imports_qtwidgets(archive_path: Path, tmp_path: Path) ->
 
 def _articles_with_gallery_at_every_height(seed_record: ArchivedArticle) -> list[ArchivedArticle]:
     """Articles with 0..13 paragraphs before a gallery, so its heading lands everywhere."""
-    body = [p for p in seed_record.article.paragraphs]
+    body: list[Block] = list(seed_record.article.paragraphs)
     gallery = Gallery("Test gallery", 3, tuple(GalleryItem(n, f"Caption {n}", "AP")
                                                for n in range(1, 4)))
     records = []
@@ -469,7 +479,7 @@ def _png(width: int, height: int) -> bytes:
     image.fill(0xFF0000)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # PySide6 wants str, stubs bytes
     return bytes(buffer.data().data())
 
 
@@ -548,7 +558,12 @@ def test_export_dialog_writes_the_pdf_and_offers_the_folder(
 ) -> None:
     proposed = _answer_save_dialog(monkeypatch, str(tmp_path / "chosen"))
     opened: list[QUrl] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     article_id = archive.resolve(SEED_URL)
 
     written = export_articles_dialog(None, archive, [article_id], "Mosul: day 12 / <b>")
