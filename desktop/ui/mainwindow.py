@@ -141,6 +141,20 @@ def plain_message_box(
     return box
 
 
+def _page(parent: QWidget, header: QWidget | QHBoxLayout, body: QWidget) -> QWidget:
+    """A side-pane page: a header row above a view that takes the rest of the height."""
+    page = QWidget(parent)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    if isinstance(header, QHBoxLayout):
+        layout.addLayout(header)
+    else:
+        layout.addWidget(header)
+    layout.addWidget(body, 1)
+    return page
+
+
 class RoomyItemDelegate(QStyledItemDelegate):
     """The standard delegate with a few pixels more height per row: a calmer tree."""
 
@@ -189,6 +203,28 @@ class MainWindow(QMainWindow):
     # -- building ----------------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
+        self.side = QStackedWidget(self)
+        self.side.insertWidget(TREE_PAGE, self._build_tree_page())
+        self.side.insertWidget(RESULTS_PAGE, self._build_results_page())
+        self.reader_pane = ReaderPane(self)
+        self.reader = self.reader_pane.reader
+        self.find_bar = self.reader_pane.find_bar
+        self.gallery = GalleryView(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Reader and gallery")
+        self.tabs.setDocumentMode(True)
+        self.tabs.insertTab(READER_TAB, self.reader_pane, "Reader")
+        self.tabs.insertTab(GALLERY_TAB, self.gallery, "Gallery")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.side)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([340, 940])
+        self.setCentralWidget(self.splitter)
+
+    def _build_tree_page(self) -> QWidget:
         self.tree_model = ArticleTreeModel(self._archive, parent=self)
         self.tree = QTreeView(self)
         self.tree.setAccessibleName("Articles by outlet and section")
@@ -196,7 +232,6 @@ class MainWindow(QMainWindow):
         self.tree.setItemDelegate(RoomyItemDelegate(self.tree))
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
-        self.tree.setAlternatingRowColors(False)
         self.tree.setFrameShape(QTreeView.Shape.NoFrame)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.tree.header()
@@ -214,13 +249,9 @@ class MainWindow(QMainWindow):
         sort_row.setSpacing(8)
         sort_row.addWidget(sort_label)
         sort_row.addWidget(self.sort_combo, 1)
-        tree_page = QWidget(self)
-        tree_layout = QVBoxLayout(tree_page)
-        tree_layout.setContentsMargins(0, 0, 0, 0)
-        tree_layout.setSpacing(0)
-        tree_layout.addLayout(sort_row)
-        tree_layout.addWidget(self.tree, 1)
+        return _page(self, sort_row, self.tree)
 
+    def _build_results_page(self) -> QWidget:
         self.results_model = SearchResultModel(self)
         self.results_view = QListView(self)
         self.results_view.setAccessibleName("Search results")
@@ -234,35 +265,7 @@ class MainWindow(QMainWindow):
         self.results_label.setTextFormat(Qt.TextFormat.PlainText)
         self.results_label.setWordWrap(True)
         self.results_label.setContentsMargins(10, 8, 10, 6)
-        results_page = QWidget(self)
-        results_layout = QVBoxLayout(results_page)
-        results_layout.setContentsMargins(0, 0, 0, 0)
-        results_layout.setSpacing(0)
-        results_layout.addWidget(self.results_label)
-        results_layout.addWidget(self.results_view, 1)
-
-        self.side = QStackedWidget(self)
-        self.side.insertWidget(TREE_PAGE, tree_page)
-        self.side.insertWidget(RESULTS_PAGE, results_page)
-
-        self.reader_pane = ReaderPane(self)
-        self.reader = self.reader_pane.reader
-        self.find_bar = self.reader_pane.find_bar
-        self.gallery = GalleryView(self)
-        self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("Reader and gallery")
-        self.tabs.setDocumentMode(True)
-        self.tabs.insertTab(READER_TAB, self.reader_pane, "Reader")
-        self.tabs.insertTab(GALLERY_TAB, self.gallery, "Gallery")
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.side)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([340, 940])
-        self.setCentralWidget(self.splitter)
+        return _page(self, self.results_label, self.results_view)
 
     def _build_menus(self) -> None:
         a = self.commands
@@ -635,8 +638,10 @@ class MainWindow(QMainWindow):
     def _show_side_page(self, page: int) -> None:
         # Hiding the focused page would hand focus to the other one, and a list view taking
         # focus selects its first row, which would open an article nobody chose.
-        leaving = self.side.currentWidget()
-        if page != self.side.currentIndex() and leaving.isAncestorOf(QApplication.focusWidget()):
+        if page == self.side.currentIndex():
+            return
+        leaving, focus = self.side.currentWidget(), QApplication.focusWidget()
+        if leaving is not None and focus is not None and leaving.isAncestorOf(focus):
             self.search_bar.field.setFocus(Qt.FocusReason.OtherFocusReason)
         self.side.setCurrentIndex(page)
 
