@@ -436,7 +436,7 @@ def _line_pages(doc: QTextDocument, page_height: float) -> list[tuple[int, bool,
     return out
 
 
-def test_headings_share_their_page_with_what_follows(qtbot: QtBot,
+def test_headings_and_paragraphs_leave_no_line_alone_at_a_page_turn(qtbot: QtBot,
                                                      seed_record: ArchivedArticle) -> None:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
