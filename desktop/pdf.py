@@ -3,8 +3,8 @@
 QtGui only (never QtWidgets): the CLI exports with ``QT_QPA_PLATFORM=offscreen`` and no
 display. Each article is laid out by ``textdoc.build_document`` in the print theme and painted
 page by page, with a running header (outlet, title, a rule; from an article's second page
-on) and a footer (the archive's name,
-"Page k of n" counted over the whole PDF). Headings never end a page.
+on) and a footer (the archive's name, "Page k of n" counted over the whole PDF). Headings
+never end a page, and no paragraph leaves a single line on either side of a page turn.
 
 Qt 6.12's QPdfWriter has no API for outlines (bookmarks) or the Subject field, so the finished
 PDF gets one incremental update, written here without a PDF library: an outline entry per
