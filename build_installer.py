@@ -187,15 +187,21 @@ def check_tools(
     return found
 
 
+def _relative(text: str) -> str:
+    path = Path(text)
+    if path.is_absolute() and path.is_relative_to(ROOT):
+        return str(path.relative_to(ROOT)) or "."
+    return text
+
+
 def display(argv: Sequence[str | os.PathLike[str]]) -> str:
-    """A command line as it would be typed, with paths inside the repository made relative."""
+    """A command line as it would be typed, with paths inside the repository made relative
+    (also in ``-DNAME=path`` arguments)."""
     parts = []
     for arg in argv:
         text = os.fspath(arg)
-        path = Path(text)
-        if path.is_absolute() and path.is_relative_to(ROOT):
-            text = str(path.relative_to(ROOT)) or "."
-        parts.append(text)
+        define = re.match(r"(-D\w+=)(.+)$", text)
+        parts.append(define.group(1) + _relative(define.group(2)) if define else _relative(text))
     return shlex.join(parts)
 
 
