@@ -478,7 +478,7 @@ class MainWindow(QMainWindow):
         if self._terms and self.reader.find_highlighted():
             self.find_bar.show_hits(" ".join(self._terms))
         elif self.find_bar.isVisible():
-            self.find_bar.close_bar()
+            self.reader.find_text(self.find_bar.field.text())
 
     def _rerender_keeping_place(self) -> None:
         bar = self.reader.verticalScrollBar()

@@ -317,6 +317,20 @@ def test_find_in_article_highlights_every_match_with_k_of_n(
     assert window.reader.extraSelections() == []
 
 
+def test_find_stays_open_across_articles_and_themes(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_reference(MOSUL_URL)
+    window.commands.find.trigger()
+    qtbot.keyClicks(window.find_bar.field, "isis")
+    n = window.reader.toPlainText().lower().count("isis")
+    assert window.find_bar.count_label.text() == f"1 of {n}"
+    window.commands.theme_dark.trigger()
+    assert window.find_bar.count_label.text() == f"1 of {n}"
+    window.open_reference(GUARDIAN_URL)
+    assert window.find_bar.isVisible()
+    assert "isis" not in window.reader.toPlainText().lower()
+    assert window.find_bar.count_label.text() == "No matches"
+
+
 def test_back_and_forward_move_through_opened_articles(
     window: MainWindow, archive: Archive
 ) -> None:
