@@ -306,10 +306,12 @@ class Archive:
         rows = self._rows(
             f"SELECT version, superseded_at, {_ARTICLE_COLUMNS} FROM article_versions "
             "WHERE article_id = ? ORDER BY version", [article_id])
-        earlier = [
-            ArticleVersion(r[0], r[-1], r[1], r[-2], r[12], _article(r[2:]))
-            for r in rows
-        ]
+        earlier = []
+        for version, superseded_at, *columns in rows:
+            article = _article(tuple(columns))
+            content_hash, imported_at = columns[-2:]
+            earlier.append(ArticleVersion(
+                version, imported_at, superseded_at, content_hash, article.source_file, article))
         a = current.article
         last = ArticleVersion(
             current.versions, current.imported_at, None, a.content_hash, a.source_file, a)
