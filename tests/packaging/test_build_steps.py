@@ -398,3 +398,38 @@ def test_host_mirror_reads_deb822_and_one_line_sources(tmp_path: Path) -> None:
         "deb [arch=amd64] http://old.example/debian bookworm main\n"
     )
     assert debroot.host_mirror(tmp_path) == "http://old.example/debian"
+
+
+def _fake_app(tmp_path: Path, output: str) -> Path:
+    exe = tmp_path / "broadsheet"
+    exe.write_text(f"#!/bin/sh\n[ \"$QT_QPA_PLATFORM\" = offscreen ] && [ \"$1\" = --self-test ] "
+                   f"&& [ \"$2\" = --data-dir ] && [ -d \"$3\" ] && printf '{output}'\n")
+    exe.chmod(0o755)
+    return exe
+
+
+def test_check_installed_passes_when_the_app_prints_self_test_ok(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exe = _fake_app(tmp_path, "self-test ok\\n")
+    assert bi.main(["--check-installed", str(exe)]) == 0
+    assert capsys.readouterr().out.endswith("  self-test ok\n")
+
+
+def test_check_installed_fails_when_the_app_prints_something_else(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exe = _fake_app(tmp_path, "starting\\n")
+    assert bi.main(["--check-installed", str(exe)]) == 2
+    assert capsys.readouterr().err == (
+        f"build_installer: {exe} --self-test failed: it did not print 'self-test ok'; "
+        "stdout: 'starting'; stderr: (no stderr)\n"
+    )
+
+
+def test_check_installed_says_where_it_looked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert bi.main(["--check-installed", "/nonexistent/broadsheet"]) == 2
+    assert capsys.readouterr().err == (
+        "build_installer: no installed Broadsheet found at /nonexistent/broadsheet; install "
+        "the package first or pass the executable's path\n"
+    )
