@@ -47,6 +47,11 @@ READING_WIDTH_EM = 34
 #: Line spacing of body text, in percent of the font's line height.
 LINE_HEIGHT_PERCENT = 150
 
+#: Photos per row when a gallery has images (captions only: a plain list).
+GRID_COLUMNS = 3
+#: Width of a gallery image in CSS pixels.
+THUMBNAIL_WIDTH = 160
+
 #: Where the reader handles the source link (after the user confirms leaving offline reading).
 SOURCE_LINK = "broadsheet:source"
 
@@ -118,6 +123,7 @@ def _stylesheet(p: Palette) -> str:
         f" margin-bottom: 6px; }}\n"
         f".caption {{ font-size: small; line-height: 135%; margin-bottom: 4px; }}\n"
         f".last {{ margin-bottom: 16px; }}\n"
+        f".photo {{ line-height: 100%; margin-bottom: 4px; }}\n"
         f".num {{ font-family: {ui_faces}; font-weight: bold; }}\n"
         f".credit {{ color: {p.muted}; font-style: italic; }}\n"
         f".embed {{ font-family: {ui_faces}; font-size: small; background-color: {p.box};"
@@ -212,18 +218,34 @@ def _embed_html(embed: Embed, marker: _Highlighter) -> str:
 
 
 def _gallery_html(gallery: Gallery, k: int, marker: _Highlighter, web_links: bool) -> str:
+    """Heading, photo count, then a caption list, or a grid when the archive has images."""
     count = f"{gallery.total} photo{'' if gallery.total == 1 else 's'}"
     if len(gallery.items) != gallery.total:
         count += f", {len(gallery.items)} captioned"
     link_k = None if web_links else k
-    items = "\n".join(
+    captions = [
         _caption_html(item, gallery.total, link_k, marker, last=i == len(gallery.items) - 1)
         for i, item in enumerate(gallery.items)
-    )
+    ]
+    has_images = any(item.image_id is not None for item in gallery.items)
+    body = _grid_html(captions) if has_images else "\n".join(captions)
     return (
         f"<a name=\"gallery-{k}\"></a><h2>{marker(gallery_heading(gallery))}</h2>\n"
-        f"<p class=\"count\">{esc(count)}</p>\n{items}"
+        f"<p class=\"count\">{esc(count)}</p>\n{body}"
     )
+
+
+def _grid_html(cells: list[str]) -> str:
+    """Captions (with their images) in rows of ``GRID_COLUMNS`` equal cells."""
+    width = 100 // GRID_COLUMNS
+    rows = []
+    for start in range(0, len(cells), GRID_COLUMNS):
+        row = cells[start:start + GRID_COLUMNS]
+        row += [""] * (GRID_COLUMNS - len(row))
+        rows.append("<tr>" + "".join(f"<td width=\"{width}%\" valign=\"top\">{c}</td>"
+                                     for c in row) + "</tr>")
+    return ("<table class=\"grid\" width=\"100%\" cellspacing=\"0\" cellpadding=\"6\""
+            " style=\"margin-bottom: 14px;\">" + "".join(rows) + "</table>")
 
 
 def _caption_html(
@@ -236,14 +258,15 @@ def _caption_html(
     href = f"broadsheet:gallery/{k}/{int(item.n)}" if k is not None else None
     image = ""
     if item.image_id is not None:
-        image = _linked(href, f"<img src=\"archive:image/{int(item.image_id)}\" width=\"160\">")
-        image += "<br>"
+        src = f"archive:image/{int(item.image_id)}"
+        image = _linked(href, f"<img src=\"{src}\" width=\"{THUMBNAIL_WIDTH}\">")
+        image = f"<p class=\"photo\">{image}</p>"
     number = _linked(href, f"<span class=\"num\">{int(item.n)}/{int(total)}</span>")
     credit = ""
     if item.credit:
         credit = f"\u00a0—\u00a0<span class=\"credit\">{marker(item.credit)}</span>"
     css = "caption last" if last else "caption"
-    return f"<p class=\"{css}\">{image}{number} {marker(item.caption)}{credit}</p>"
+    return f"{image}<p class=\"{css}\">{number} {marker(item.caption)}{credit}</p>"
 
 
 def _linked(href: str | None, inner: str) -> str:

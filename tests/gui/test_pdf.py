@@ -600,3 +600,19 @@ def test_export_dialog_cancelled_writes_nothing(
     _answer_save_dialog(monkeypatch, "")
     assert export_articles_dialog(None, archive, [1], "x") is None
     assert boxes.shown == [] and list(tmp_path.iterdir()) == []
+
+
+def test_gallery_images_from_the_archive_are_printed(
+    qtbot: QtBot, seed_record: ArchivedArticle, tmp_path: Path,
+) -> None:
+    items = tuple(GalleryItem(n, f"Photo caption {n}", "AP", image_id=n if n != 2 else None)
+                  for n in range(1, 5))
+    article = replace(seed_record.article, blocks=(Gallery("Pictures", 4, items),))
+    images = _Images({1: _png(64, 48), 3: _png(64, 48), 4: _png(64, 48)})
+    path = tmp_path / "grid.pdf"
+    export_pdf([replace(seed_record, article=article)], path, archive_name="a", images=images)
+    assert sorted(images.asked) == [1, 3, 4]
+    assert len(PdfReader(path).pages[0].images) == 3
+    text = pdf_text(path)
+    for n in range(1, 5):
+        assert f"{n}/4 Photo caption {n} — AP" in text

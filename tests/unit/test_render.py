@@ -292,3 +292,23 @@ def test_web_links_leave_other_schemes_as_text_only(url: str) -> None:
     out = render_article(make_record((), url=url), RenderOptions(web_links=True))
     assert not [attrs for tag, attrs in parse(out).tags if tag == "a" and "href" in attrs]
     assert f'<p class="source">{html.escape(url)}</p>' in out
+
+
+def test_gallery_with_images_is_a_grid_of_captioned_photos() -> None:
+    items = tuple(GalleryItem(n, f"cap {n}", "AP", image_id=10 + n if n != 2 else None)
+                  for n in range(1, 5))
+    out = render_article(make_record((Gallery("G", 4, items),)))
+    tags = parse(out).tags
+    assert [attrs["src"] for tag, attrs in tags if tag == "img"] == [
+        "archive:image/11", "archive:image/13", "archive:image/14"]
+    assert [t for t, _ in tags].count("tr") == 2
+    assert [t for t, _ in tags].count("td") == 6  # 3 per row, the last row padded
+    text = body_text(out)
+    positions = [text.index(f"{n}/4 cap {n} — AP") for n in range(1, 5)]
+    assert positions == sorted(positions)
+
+
+def test_gallery_without_images_is_a_caption_list() -> None:
+    tags = [t for t, _ in parse(render_article(SAMPLE)).tags]
+    assert (tags.count("table"), tags.count("td")) == (1, 1)  # only the embed box
+    assert tags.count("p") >= 6
