@@ -15,11 +15,14 @@ from typing import Literal
 
 import PySide6
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QSignalBlocker,
     QSize,
     Qt,
+    QTimer,
     QUrl,
     Signal,
     qVersion,
@@ -31,6 +34,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeySequence,
     QPalette,
+    QResizeEvent,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -168,6 +172,55 @@ class RoomyItemDelegate(QStyledItemDelegate):
         return QSize(size.width(), size.height() + self.EXTRA_HEIGHT)
 
 
+class ArticleTreeView(QTreeView):
+    """The article tree; it asks for the next page of a section as soon as its last loaded row
+    comes into view.
+
+    QTreeView itself fetches more rows only for the last item of the whole view, so a large
+    section in the middle of the tree would otherwise stop at its first page.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fetch_timer = QTimer(self)
+        self._fetch_timer.setSingleShot(True)
+        self._fetch_timer.setInterval(0)
+        self._fetch_timer.timeout.connect(self._fetch_visible_pages)
+        self.verticalScrollBar().valueChanged.connect(self._schedule_fetch)
+        self.expanded.connect(self._schedule_fetch)
+
+    @override
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        if model is not None:
+            model.rowsInserted.connect(self._schedule_fetch)
+            model.modelReset.connect(self._schedule_fetch)
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._schedule_fetch()
+
+    def _schedule_fetch(self, *_args: object) -> None:
+        # Not QTimer.start directly: valueChanged(int) would become the interval.
+        self._fetch_timer.start()
+
+    def _fetch_visible_pages(self) -> None:
+        model = self.model()
+        if model is None:
+            return
+        x = self.header().sectionViewportPosition(0) + self.header().sectionSize(0) - 2
+        index = self.indexAt(QPoint(x, 1))
+        bottom = self.viewport().height()
+        while index.isValid() and self.visualRect(index).top() < bottom:
+            parent = index.parent()
+            last = index.row() == model.rowCount(parent) - 1
+            if parent.isValid() and last and model.canFetchMore(parent):
+                model.fetchMore(parent)
+                return  # the insert restarts the timer for the next page
+            index = self.indexBelow(index)
+
+
 class MainWindow(QMainWindow):
     """Broadsheet's window over one open archive.
 
@@ -226,7 +279,7 @@ class MainWindow(QMainWindow):
 
     def _build_tree_page(self) -> QWidget:
         self.tree_model = ArticleTreeModel(self._archive, parent=self)
-        self.tree = QTreeView(self)
+        self.tree = ArticleTreeView(self)
         self.tree.setAccessibleName("Articles by outlet and section")
         self.tree.setModel(self.tree_model)
         self.tree.setItemDelegate(RoomyItemDelegate(self.tree))

@@ -180,6 +180,52 @@ def test_sorting_the_tree_keeps_the_open_article_selected(window: MainWindow) ->
     assert window.tree.currentIndex().data() == GUARDIAN_TITLE
 
 
+@pytest.fixture
+def long_section_archive(tmp_path: Path) -> Iterator[Archive]:
+    """40 articles in one Guardian section, then another outlet below it in the tree."""
+    folder = tmp_path / "long"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"g{i:02}.txt").write_text(
+            f"https://www.theguardian.com/us-news/2016/dec/{i % 28 + 1:02}/story-number-{i}\n"
+            f"{i}\n{i}\nBody text of story {i}.\n",
+            encoding="utf-8",
+        )
+    (folder / "z.txt").write_text(
+        "https://example.org/2016/11/02/after\n1\n1\nThe outlet below.\n", encoding="utf-8"
+    )
+    import_seeds(sorted(folder.glob("*.txt")), tmp_path / "long.db")
+    archive = Archive(tmp_path / "long.db")
+    yield archive
+    archive.close()
+
+
+def test_scrolling_a_long_section_in_mid_tree_loads_all_its_pages(
+    qtbot: QtBot, long_section_archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui import models
+
+    monkeypatch.setattr(models, "PAGE", 5)
+    win = MainWindow(long_section_archive, theme="light")
+    qtbot.addWidget(win)
+    win.resize(900, 400)
+    win.show()
+    model = win.tree_model
+    outlet = model.index(0, 0)
+    assert outlet.data() == "The Guardian" and model.index(1, 0).data() == "example.org"
+    win.tree.expand(outlet)
+    section = model.index(0, 0, outlet)
+    win.tree.expand(section)
+    assert model.rowCount(section) < 40
+
+    def scrolled_to_the_end() -> bool:
+        win.tree.scrollTo(model.index(model.rowCount(section) - 1, 0, section))
+        return model.rowCount(section) == 40
+
+    qtbot.waitUntil(scrolled_to_the_end, timeout=5000)
+    win.search_bar.shutdown()
+
+
 # -- search ----------------------------------------------------------------------------------
 
 
