@@ -64,6 +64,6 @@ def user_archive() -> Path:
 
 
 def default_archive() -> Path:
-    """The archive opened when no ``--db`` is given: the user's when it exists, else the bundled one."""
+    """The archive opened without ``--db``: the user's own when it exists, else the bundled one."""
     user = user_archive()
     return user if user.exists() else bundled_archive()

@@ -16,12 +16,10 @@ into place, so a failure never leaves half a PDF.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import math
 import os
 import re
 import secrets
-import sys
 import xml.sax.saxutils
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -112,31 +110,11 @@ def export_pdf(
 def ensure_gui_application() -> QGuiApplication:
     """The running Qt application, or a new QGuiApplication (PDF export needs one)."""
     global _app
-    work_around_singleton_refcounts()
     existing = QGuiApplication.instance()
     if isinstance(existing, QGuiApplication):
         return existing
     _app = QGuiApplication([])
     return _app
-
-
-_refcounts_patched = False
-
-
-def work_around_singleton_refcounts() -> None:
-    """WORKAROUND for PySide6 6.12.0 on Python 3.11: each call of a Qt method returning void
-    drops a reference to None (measured: 100 ``QFont.setBold`` calls take 100 off
-    ``sys.getrefcount(None)``), so a long export aborts at exit with "none_dealloc:
-    deallocating None". Python 3.12 made None immortal; on 3.11 this gives None, True and
-    False a count no process can use up. Same fix as ``desktop.ui.app``'s, which the PDF path
-    cannot import (it loads QtWidgets); once per process.
-    """
-    global _refcounts_patched
-    if _refcounts_patched or sys.version_info >= (3, 12) or hasattr(sys, "gettotalrefcount"):
-        return
-    _refcounts_patched = True
-    for obj in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
 
 
 # --- layout and painting ------------------------------------------------------------------

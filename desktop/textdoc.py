@@ -8,23 +8,14 @@ so hostile seed text can never make Qt read a local file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QFont, QImage, QTextCharFormat, QTextCursor, QTextDocument
+from typing_extensions import override
 
 from desktop.data.article import ArchivedArticle, Gallery
 from desktop.render import BODY_FONT_FAMILIES, BODY_POINT_SIZE, RenderOptions, render_article
-
-if TYPE_CHECKING:
-    from typing_extensions import override
-else:
-    # typing_extensions is a dev dependency only; at run time the marker is a no-op.
-    _F = TypeVar("_F", bound=Callable[..., Any])
-
-    def override(func: _F) -> _F:
-        return func
 
 IMAGE_SCHEME = "archive"
 #: Size of the placeholder drawn for an image the archive does not hold (matches render.py's

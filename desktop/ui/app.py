@@ -9,7 +9,6 @@ message box when a person is looking); nothing here shows a traceback to the use
 from __future__ import annotations
 
 import argparse
-import ctypes
 import importlib.util
 import logging
 import os
@@ -55,7 +54,6 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
     Returns:
         The exit status: 0, 2 for an archive that cannot be opened, 1 for a failed self-test.
     """
-    work_around_singleton_refcounts()
     headless = bool(args.screenshot or args.self_test)
     if headless and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         if sys.platform.startswith("linux"):
@@ -80,20 +78,6 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
         return _screenshot(window, Path(args.screenshot))
     window.show()
     return app.exec()
-
-
-def work_around_singleton_refcounts() -> None:
-    """WORKAROUND for PySide6 6.12.0 on Python 3.11: every call of a Qt method returning void
-    drops a reference to None (and every ``Signal.emit`` one to True), so after a few thousand
-    calls the process aborts with "none_dealloc: deallocating None". Measured here: 1,000
-    ``setMinimumWidth`` calls take 1,000 off ``sys.getrefcount(None)``. Python 3.12 made
-    these objects immortal; on 3.11 this gives them a count no session can use up.
-    Idempotent enough: each call adds 2**40 to counts that are far from overflowing.
-    """
-    if sys.version_info >= (3, 12) or hasattr(sys, "gettotalrefcount"):
-        return
-    for obj in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
 
 
 def _application() -> QApplication:

@@ -20,7 +20,6 @@ from desktop.data.article import (
     Paragraph,
 )
 from desktop.data.seed import parse_seed
-from desktop.ui.app import work_around_singleton_refcounts
 from desktop.ui.gallery import (
     CARD_SPACING,
     LIGHTBOX_CAPTION_CHARS,
@@ -35,7 +34,6 @@ from tests.conftest import SEED_FILE
 
 # PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call; painting
 # a grid of cards a few times would abort the test process without this.
-work_around_singleton_refcounts()
 
 # The offscreen platform says this on every show(); harmless (PLATFORM-NOTES.md).
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

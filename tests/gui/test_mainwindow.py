@@ -27,12 +27,9 @@ from desktop.data.archive import Archive
 from desktop.data.article import Furniture
 from desktop.data.importer import import_seeds
 from desktop.render import PALETTES, READING_WIDTH_EM
-from desktop.ui.app import work_around_singleton_refcounts
 from desktop.ui.mainwindow import GALLERY_TAB, READER_TAB, RESULTS_PAGE, TREE_PAGE, MainWindow
 from desktop.ui.models import Role
 from desktop.ui.reader import ReaderView
-
-work_around_singleton_refcounts()
 
 # The offscreen platform says this on every show(); harmless (PLATFORM-NOTES.md).
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

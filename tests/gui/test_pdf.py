@@ -27,7 +27,7 @@ from desktop import __version__
 from desktop.data.archive import Archive
 from desktop.data.article import ArchivedArticle, Block, Gallery, GalleryItem, Paragraph
 from desktop.errors import ExportError
-from desktop.pdf import _lay_out, _page_geometry, export_pdf, work_around_singleton_refcounts
+from desktop.pdf import _lay_out, _page_geometry, export_pdf
 from desktop.render import RenderOptions
 from desktop.textdoc import PLACEHOLDER_SIZE, ArticleDocument, build_document
 from desktop.ui.export import export_articles_dialog
@@ -39,7 +39,6 @@ SEED_URL = (
 HOSTILE_URL = "https://example.org/2016/11/02/markup-in-a-scraped-body"
 ROOT = Path(__file__).resolve().parents[2]
 
-work_around_singleton_refcounts()
 
 
 # --- helpers --------------------------------------------------------------------------------

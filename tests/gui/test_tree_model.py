@@ -12,10 +12,7 @@ from pytestqt.modeltest import ModelTester
 from desktop.data.archive import Archive
 from desktop.data.importer import import_seeds
 from desktop.ui import models
-from desktop.ui.app import work_around_singleton_refcounts
 from desktop.ui.models import ArticleTreeModel, NodeKind, Role
-
-work_around_singleton_refcounts()
 
 GUARDIAN = "The Guardian"
 US_NEWS = "US News"
