@@ -12,7 +12,10 @@ Non-fatal problems of a seed are in ``Article.warnings``.
 
 from __future__ import annotations
 
+import bisect
 import codecs
+import functools
+import itertools
 import re
 import stat
 import unicodedata
@@ -169,7 +172,9 @@ PHOTO_AGENCIES = (
     "SWNS", "Barcroft Media", "Bloomberg via Getty Images",
 )
 """Photo agencies a gallery caption may end with, recognised as its credit."""
-_AGENCIES_LONGEST_FIRST = tuple(sorted(set(PHOTO_AGENCIES), key=len, reverse=True))
+# How a credit is written: as listed, or in capitals ("GETTY IMAGES").
+_CREDIT_WRITINGS = frozenset(PHOTO_AGENCIES) | {agency.upper() for agency in PHOTO_AGENCIES}
+_CREDIT_MAX_SPACES = max(written.count(" ") for written in _CREDIT_WRITINGS)
 _AGENCY_NAMES = frozenset(PHOTO_AGENCIES)
 
 _EMBED = re.compile(r"(?P<title>\S.{1,120}?),\s+by\s+(?P<by>[^\s,][^,]{0,40})")
@@ -247,7 +252,8 @@ def _units(lines: Iterable[str]) -> list[str]:
     """The body's non-blank lines, whitespace-collapsed: the units blocks are made of."""
     out = []
     for line in lines:
-        unit = _SPACES.sub(" ", line).strip()
+        # Most lines have no run to collapse, and the test is much cheaper than a sub().
+        unit = (_SPACES.sub(" ", line) if "  " in line or "\t" in line else line).strip()
         if unit:
             out.append(unit)
     return out
@@ -266,12 +272,19 @@ def is_furniture(line: str) -> bool:
 def split_credit(caption: str) -> tuple[str, str | None]:
     """A caption and its trailing photo agency credit (None when it ends with no agency)."""
     text = caption.strip()
-    for agency in _AGENCIES_LONGEST_FIRST:
-        for written in (agency, agency.upper()):
-            if text == written:
-                return "", written
-            if text.endswith(" " + written):
-                return text[: -len(written) - 1].rstrip(), written
+    if text in _CREDIT_WRITINGS:
+        return "", text
+    # The credit is what follows one of the caption's last few spaces; the longest one wins.
+    cuts: list[int] = []
+    cut = len(text)
+    while len(cuts) <= _CREDIT_MAX_SPACES:
+        cut = text.rfind(" ", 0, cut)
+        if cut < 0:
+            break
+        cuts.append(cut)
+    for cut in reversed(cuts):
+        if text[cut + 1 :] in _CREDIT_WRITINGS:
+            return text[:cut].rstrip(), text[cut + 1 :]
     last = text.rsplit(" ", 1)[-1]
     if "/" in last and all(part in _AGENCY_NAMES for part in last.split("/")):
         return text[: -len(last)].rstrip(), last
@@ -373,6 +386,7 @@ def parse_blocks(units: Sequence[str]) -> list[Block]:
 _RUN_SEPARATORS = frozenset({" ", "-", "'", "\u2019"})
 _SENTENCE_END = tuple(".!?:;…")
 _OPENERS = " \t\"'“‘«([{—–-*•"
+_WORD_RUN = re.compile(r"[^\W_]+")
 _NEXT_WORD = re.compile(r"([\W_]*)([^\W_]+)")
 _TRAILING_GAP = re.compile(r"[\W_]*$")
 _TITLE_TEXT_LIMIT = 1_000_000
@@ -383,8 +397,39 @@ _MAX_SAMPLES = 500
 """Writings of one word looked at; enough to see how the body usually writes it."""
 
 
+@functools.lru_cache(maxsize=8192)
+def _whole_word(word: str) -> re.Pattern[str]:
+    """The lower-case ``word`` as a whole word. Cached: slugs share words, and compiling a
+    pattern per seed cost as much as the rest of the title recovery.
+
+    The word comes first and the look-behind after it, so the regex engine can skip ahead
+    to the word's letters instead of trying every position.
+    """
+    literal = re.escape(word)
+    return re.compile(rf"{literal}(?<![^\W_]{literal})(?![^\W_])")
+
+
+def _word_matches(text: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Where ``text`` writes one of the lower-case ``words`` as a whole word, in any case:
+    (start, end, word) in text order."""
+    low = text.lower()
+    # Lower-casing keeps every offset unless a character lower-cases to two (İ) or a final
+    # sigma depends on its neighbours; then each word is lower-cased on its own.
+    if len(low) != len(text) or "Σ" in text:
+        return [
+            (m.start(), m.end(), m[0].lower())
+            for m in _WORD_RUN.finditer(text)
+            if m[0].lower() in words
+        ]
+    found = [(m.start(), m.end(), word) for word in words for m in _whole_word(word).finditer(low)]
+    found.sort()
+    return found
+
+
 def _at_sentence_start(text: str, start: int) -> bool:
     """True when the word at ``text[start]`` begins the text or a sentence."""
+    if start > 1 and text[start - 1] == " " and text[start - 2].isalnum():
+        return False  # the usual case, "word word": no punctuation between them
     window = text[max(0, start - 40) : start]
     gap = _TRAILING_GAP.search(window)
     if gap is None or gap.start() == 0 and start <= 40:
@@ -398,25 +443,33 @@ class _Writings:
     def __init__(self, slug: Sequence[str], texts: Iterable[str]) -> None:
         self._slug_words = frozenset(slug)
         self._slug_length = len(slug)
-        alternatives = "|".join(re.escape(w) for w in sorted(self._slug_words, key=len)[::-1])
-        pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
         # For each word, every run the body writes from it: ((separator, word), …).
         self._runs: dict[str, list[tuple[tuple[str, str], ...]]] = {}
+        # All texts searched in one pass; "\n" keeps words from running across texts.
+        kept: list[str] = []
         budget = _TITLE_TEXT_LIMIT
         for text in texts:
             if budget <= 0:
                 break
-            text = text[:budget]
-            budget -= len(text)
-            for match in pattern.finditer(text):
-                samples = self._runs.setdefault(match[0].lower(), [])
-                if len(samples) < _MAX_SAMPLES and not _at_sentence_start(text, match.start()):
-                    samples.append(self._run_from(text, match))
+            kept.append(text[:budget])
+            budget -= len(kept[-1])
+        starts = list(itertools.accumulate((len(t) + 1 for t in kept[:-1]), initial=0))
+        for start, end, word in _word_matches("\n".join(kept), self._slug_words):
+            which = bisect.bisect_right(starts, start) - 1
+            offset = starts[which]
+            self._sample(kept[which], start - offset, end - offset, word)
 
-    def _run_from(self, text: str, match: re.Match[str]) -> tuple[tuple[str, str], ...]:
-        """The word at ``match`` and the slug words that follow it as one run."""
-        run = [("", match[0])]
-        position = match.end()
+    def _sample(self, text: str, start: int, end: int, word: str) -> None:
+        """Keep how ``text`` writes the slug word ``word`` at ``start``, unless it begins a
+        sentence (where every word is capitalised)."""
+        samples = self._runs.setdefault(word, [])
+        if len(samples) < _MAX_SAMPLES and not _at_sentence_start(text, start):
+            samples.append(self._run_from(text, start, end))
+
+    def _run_from(self, text: str, start: int, end: int) -> tuple[tuple[str, str], ...]:
+        """The word at ``text[start:end]`` and the slug words that follow it as one run."""
+        run = [("", text[start:end])]
+        position = end
         while len(run) < self._slug_length:
             following = _NEXT_WORD.match(text, position)
             if (
