@@ -20,6 +20,7 @@ PyInstaller``) and the OS packaging tools.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import importlib.util
 import os
@@ -37,7 +38,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 ROOT = Path(__file__).resolve().parent
 PACKAGING = ROOT / "resources" / "packaging"
@@ -208,7 +209,7 @@ def display(argv: Sequence[str | os.PathLike[str]]) -> str:
 class Runner:
     """Runs (or, for ``--dry-run``, only prints) the build's commands and actions."""
 
-    def __init__(self, *, dry_run: bool, out: Any = None) -> None:
+    def __init__(self, *, dry_run: bool, out: TextIO | None = None) -> None:
         self.dry_run = dry_run
         self.out = out if out is not None else sys.stdout
 
@@ -267,6 +268,7 @@ class Runner:
 # --- icons and version info -------------------------------------------------------------
 
 
+@functools.cache
 def load_icons_module() -> ModuleType:
     """``resources/packaging/icons.py`` (resources/ is not a package)."""
     spec = importlib.util.spec_from_file_location("broadsheet_icons", PACKAGING / "icons.py")

@@ -7,7 +7,10 @@
 ; Nothing here may depend on where the build ran: every path comes in through -D.
 
 Unicode true
-SetCompressor /SOLID lzma
+!ifndef COMPRESSOR
+  !define COMPRESSOR "/SOLID lzma"  ; the packaging test passes -DCOMPRESSOR=zlib for speed
+!endif
+SetCompressor ${COMPRESSOR}
 
 !ifndef VERSION
   !error "pass -DVERSION=x.y.z (build_installer.py does)"

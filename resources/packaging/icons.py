@@ -110,7 +110,8 @@ def render_pngs(svg: Path, sizes: Iterable[int] = ALL_SIZES) -> dict[int, bytes]
         buffer = QByteArray()
         device = QBuffer(buffer)
         device.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(device, "PNG")
+        if not image.save(device, b"PNG"):
+            raise IconError(f"{svg}: Qt could not encode the {size} px PNG")
         device.close()
         result[size] = bytes(buffer.data())
     return result

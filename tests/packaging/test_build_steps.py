@@ -8,6 +8,7 @@ import io
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import debroot
@@ -371,7 +372,8 @@ def test_checksums_verify_with_sha256sum(tmp_path: Path) -> None:
 
 
 def test_flaky_commands_are_tried_three_times(monkeypatch: pytest.MonkeyPatch) -> None:
-    runner = bi.Runner(dry_run=False, out=io.StringIO())
+    out = io.StringIO()
+    runner = bi.Runner(dry_run=False, out=out)
     attempts = []
 
     def failing(argv: object, **kwargs: object) -> None:
@@ -379,11 +381,11 @@ def test_flaky_commands_are_tried_three_times(monkeypatch: pytest.MonkeyPatch) -
         raise bi.BuildError("hdiutil: resource busy")
 
     monkeypatch.setattr(runner, "run", failing)
-    monkeypatch.setattr(bi.time, "sleep", lambda s: None)
+    monkeypatch.setattr(time, "sleep", lambda s: None)
     with pytest.raises(bi.BuildError, match="resource busy"):
         bi.run_with_retries(runner, ["hdiutil", "create"], attempts=3, delay=1)
     assert len(attempts) == 3
-    assert runner.out.getvalue().count("failed; retrying in 1 s") == 2
+    assert out.getvalue().count("failed; retrying in 1 s") == 2
 
 
 def test_host_mirror_reads_deb822_and_one_line_sources(tmp_path: Path) -> None:
