@@ -6,11 +6,55 @@ builds menus and toolbars from them and connects them in ``_connect_signals()``.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+import math
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QColor,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QStyle, QWidget
 
 StandardKey = QKeySequence.StandardKey
 Shortcut = StandardKey | str | tuple[StandardKey | str, ...] | None
+
+STAR_FILL = "#e8a317"
+STAR_OUTLINE = "#8a8a8a"
+
+
+def _star_pixmap(size: int, filled: bool) -> QPixmap:
+    """A five-pointed star: amber when filled (bookmarked), a grey outline when not."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    centre, outer, inner = size / 2, size / 2 - 1.5, size / 5
+    points = []
+    for k in range(10):
+        radius, angle = (outer if k % 2 == 0 else inner), k * math.pi / 5
+        points.append(QPointF(centre + radius * math.sin(angle),
+                              centre + 0.6 - radius * math.cos(angle)))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(STAR_FILL if filled else STAR_OUTLINE), 1.4))
+    painter.setBrush(QColor(STAR_FILL) if filled else Qt.BrushStyle.NoBrush)
+    painter.drawPolygon(QPolygonF(points))
+    painter.end()
+    return pixmap
+
+
+def star_icon() -> QIcon:
+    """The bookmark star: an outline, filled when the action is checked."""
+    icon = QIcon()
+    for size in (16, 18, 24, 32):
+        icon.addPixmap(_star_pixmap(size, False), QIcon.Mode.Normal, QIcon.State.Off)
+        icon.addPixmap(_star_pixmap(size, True), QIcon.Mode.Normal, QIcon.State.On)
+    return icon
 
 
 class Actions:
@@ -22,6 +66,7 @@ class Actions:
         icon = parent.style().standardIcon
         # File
         self.open_archive = self._make("&Open archive…", StandardKey.Open)
+        self.import_seeds = self._make("&Import seeds…", "Ctrl+I")
         self.export_pdf = self._make(
             "&Export PDF…", "Ctrl+E", icon(QStyle.StandardPixmap.SP_DialogSaveButton)
         )
@@ -44,6 +89,7 @@ class Actions:
             self.theme_group.addAction(action)
         self.theme_system.setChecked(True)
         self.show_furniture = self._make("Show page &furniture", None, checkable=True)
+        self.notes = self._make("&Notes", "Ctrl+Shift+N", checkable=True)
         self.view_reader = self._make("&Reader", "Ctrl+1")
         self.view_gallery = self._make("&Gallery", "Ctrl+2")
         # Go
@@ -53,12 +99,17 @@ class Actions:
         self.forward = self._make(
             "&Forward", StandardKey.Forward, icon(QStyle.StandardPixmap.SP_ArrowForward)
         )
+        self.bookmark = self._make("&Bookmark this article", "Ctrl+D", star_icon(),
+                                   checkable=True)
         self.search = self._make("&Search the archive", "Ctrl+K")
+        self.save_search = self._make("Sa&ve this search…", "Ctrl+Shift+S")
         # Help
         self.shortcuts = self._make("&Keyboard shortcuts", StandardKey.HelpContents)
         self.about = self._make("&About Broadsheet", None)
         self.back.setEnabled(False)
         self.forward.setEnabled(False)
+        self.bookmark.setEnabled(False)
+        self.save_search.setEnabled(False)
 
     def _make(
         self,

@@ -2,8 +2,13 @@
 
 Here live the QApplication, the ``sys.excepthook`` that logs a bug's traceback to the user log
 folder and says where it is, the Qt message handler, and the check modes ``--screenshot`` and
-``--self-test``. Expected errors (``BroadsheetError``) become one plain-text line (and a plain
-message box when a person is looking); nothing here shows a traceback to the user.
+``--self-test``. A normal start also hands its arguments to an already running Broadsheet
+(``instance.py``) and exits, opens the reader's ``UserData`` (saying when a damaged file was
+set aside), checks the bundled archive, restores the last session unless ``--open`` or
+``--search`` was given, and merges a newer bundled archive in the background. The check modes
+never restore a session, hand over or merge, so they do not depend on an earlier run.
+Expected errors (``BroadsheetError``) become one plain-text line (and a plain message box when
+a person is looking); nothing here shows a traceback to the user.
 """
 
 from __future__ import annotations
@@ -31,8 +36,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop import __version__, paths
 from desktop.cli import EXIT_ERROR, EXIT_OK, _log_bug
 from desktop.data.archive import Archive
+from desktop.data.userarchive import check_bundled
+from desktop.data.userdata import UserData, UserDataError
 from desktop.errors import BroadsheetError
+from desktop.ui.instance import SingleInstance, default_name
 from desktop.ui.mainwindow import MainWindow
+from desktop.ui.session import restore_session
 
 EXIT_SELF_TEST_FAILED = 1
 SCREENSHOT_SIZE = (1280, 800)
@@ -61,13 +70,22 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
     app = _application()
     qInstallMessageHandler(_qt_message_handler)
     sys.excepthook = _make_excepthook(headless)
+    instance: SingleInstance | None = None
+    if not headless:
+        instance = SingleInstance(default_name(paths.user_data_dir()), app)
+        if instance.try_hand_over(forwarded_arguments(args)):
+            return EXIT_OK
+    userdata, notices = open_userdata()
     try:
-        archive = Archive(db_path)
+        archive = _open_archive(db_path)
     except BroadsheetError as exc:
+        userdata.close()
         return _archive_failed(exc, args, headless)
-    window = MainWindow(archive, theme=args.theme or "system")
+    window = MainWindow(archive, theme=args.theme or "system", userdata=userdata)
     if args.self_test:
-        return _self_test(window)
+        return _finish(_self_test(window), userdata)
+    if not headless and not (args.open or args.search):
+        restore_session(window, userdata, theme=args.theme is None)
     try:
         _prepare(window, args)
     except BroadsheetError as exc:
@@ -75,9 +93,65 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
             raise
         window.statusBar().showMessage(str(exc))
     if args.screenshot:
-        return _screenshot(window, Path(args.screenshot))
+        return _finish(_screenshot(window, Path(args.screenshot)), userdata)
+    window.remember_session = True
+    if instance is not None and instance.listen():
+        instance.arguments_received.connect(window.handle_arguments)
     window.show()
-    return app.exec()
+    QTimer.singleShot(0, lambda: _after_first_paint(window, notices))
+    status = app.exec()
+    if instance is not None:
+        instance.close()
+    return _finish(status, userdata)
+
+
+def forwarded_arguments(args: argparse.Namespace) -> list[str]:
+    """What a second start hands to the running window: ``--open``, ``--search``, ``--view``."""
+    forwarded: list[str] = []
+    for flag, value in (("--open", args.open), ("--search", args.search),
+                        ("--view", args.view)):
+        if value:
+            forwarded += [flag, str(value)]
+    return forwarded
+
+
+def open_userdata() -> tuple[UserData, list[str]]:
+    """The reader's data, and what to tell them about it.
+
+    A damaged file has been set aside by ``UserData.open`` (its ``notice`` says where). When
+    the data folder cannot be used at all, a temporary folder stands in for this session.
+    """
+    try:
+        userdata = UserData.open()
+    except UserDataError as exc:
+        folder = Path(tempfile.mkdtemp(prefix="broadsheet-data-"))
+        notice = (f"Your bookmarks and notes could not be opened.\n\n{exc}\n\n"
+                  f"Broadsheet uses a temporary folder for now ({folder}); what you save "
+                  "in this session is not kept.")
+        return UserData.open(folder), [notice]
+    return userdata, [userdata.notice] if userdata.notice else []
+
+
+def _open_archive(db_path: Path) -> Archive:
+    """Open the archive; the bundled one is checked with ``PRAGMA quick_check`` first."""
+    if db_path.resolve() == paths.bundled_archive().resolve():
+        check_bundled(db_path)
+    return Archive(db_path)
+
+
+def _after_first_paint(window: MainWindow, notices: list[str]) -> None:
+    window.start_bundled_merge()
+    for notice in notices:
+        print(f"broadsheet: {notice}", file=sys.stderr)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Broadsheet", notice,
+                          QMessageBox.StandardButton.Ok, window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
+
+def _finish(status: int, userdata: UserData) -> int:
+    userdata.close()
+    return status
 
 
 def _application() -> QApplication:

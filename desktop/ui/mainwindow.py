@@ -1,7 +1,10 @@
 """The main window: layout, menus, toolbar and status bar, with all wiring in one place.
 
-Left, the Outlet › Section › Article tree (or the search results while searching); centre, the
-Reader and Gallery tabs. Every QAction comes from ``actions.py``; every signal is connected in
+Left, the Outlet › Section › Article tree (or the search results while searching), with the
+reader's Bookmarks and Saved searches above the outlets; centre, the Reader and Gallery tabs;
+right, the Notes panel (``notes.py``) when shown. The reader's own data comes from
+``UserData``; its lists are built in ``userlists.py``, the session in ``session.py`` and imports
+in ``importing.py``. Every QAction comes from ``actions.py``; every signal is connected in
 ``MainWindow._connect_signals()``. Seed-derived text reaches widgets only as plain text
 (labels, titles and message boxes are set to ``Qt.TextFormat.PlainText``). No SQL and no
 markup here: queries go through ``Archive``, HTML comes from ``render.py`` via the reader.
@@ -9,7 +12,9 @@ markup here: queries go through ``Archive``, HTML comes from ``render.py`` via t
 
 from __future__ import annotations
 
+import argparse
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -31,6 +36,8 @@ from PySide6.QtGui import (
     QCloseEvent,
     QColor,
     QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
     QGuiApplication,
     QKeySequence,
     QPalette,
@@ -45,6 +52,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QListView,
     QMainWindow,
@@ -63,15 +71,21 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from desktop import __version__
+from desktop import __version__, paths
 from desktop.data.archive import Archive, SearchHit
 from desktop.data.article import ArchivedArticle
+from desktop.data.importer import ImportReport
 from desktop.data.search import highlight_terms
+from desktop.data.userarchive import MergeReport
+from desktop.data.userdata import UserData, UserDataError
 from desktop.errors import ArchiveError, BroadsheetError
 from desktop.render import RenderOptions, format_date
+from desktop.ui import userlists
 from desktop.ui.actions import Actions
 from desktop.ui.gallery import GalleryView
-from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, SearchResultModel
+from desktop.ui.importing import BundledMerge, ImportFlow, merge_wanted
+from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, NodeKind, Role, SearchResultModel
+from desktop.ui.notes import NotesPanel
 from desktop.ui.reader import ReaderPane
 from desktop.ui.search import RESULT_LIMIT, SearchBar, SearchHitDelegate
 
@@ -222,16 +236,32 @@ class ArticleTreeView(QTreeView):
 
 
 class MainWindow(QMainWindow):
-    """Broadsheet's window over one open archive.
+    """Broadsheet's window over one open archive and the reader's own data.
 
     Signals:
         article_opened(int): an article was shown in the reader (its id).
+        import_finished(object): an own import ended (its ``ImportReport``) and the window
+            shows the archive it went into.
+        merge_finished(object): the start-up merge of the bundled archive ended (its
+            ``MergeReport``).
     """
 
     article_opened = Signal(int)
+    import_finished = Signal(object)
+    merge_finished = Signal(object)
 
-    def __init__(self, archive: Archive, theme: ThemeMode = "system") -> None:
+    def __init__(
+        self, archive: Archive, theme: ThemeMode = "system", userdata: UserData | None = None
+    ) -> None:
+        """Args:
+            archive: the archive to show.
+            theme: the theme mode at start.
+            userdata: the reader's data; None opens it from ``paths.user_data_dir()``
+                (the window then closes it when it closes).
+        """
         super().__init__()
+        self._owns_userdata = userdata is None
+        self._userdata = userdata if userdata is not None else UserData.open()
         self._archive = archive
         self._current: ArchivedArticle | None = None
         self._terms: tuple[str, ...] = ()
@@ -243,6 +273,9 @@ class MainWindow(QMainWindow):
             self._light_palette = QApplication.style().standardPalette()
         self._shortcuts_dialog: QDialog | None = None
         self._message = ""
+        self._import: ImportFlow | None = None
+        self._merge: BundledMerge | None = None
+        self.remember_session = False
         self.commands = Actions(self)
         self._build_widgets()
         self._build_menus()
@@ -251,6 +284,8 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self.set_theme_mode(theme)
         self._show_archive_state()
+        self.refresh_user_groups()
+        self.setAcceptDrops(True)
         self.resize(1280, 800)
 
     # -- building ----------------------------------------------------------------------------
@@ -276,6 +311,9 @@ class MainWindow(QMainWindow):
         self.splitter.setCollapsible(1, False)
         self.splitter.setSizes([340, 940])
         self.setCentralWidget(self.splitter)
+        self.notes = NotesPanel(self._userdata, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes)
+        self.notes.hide()
 
     def _build_tree_page(self) -> QWidget:
         self.tree_model = ArticleTreeModel(self._archive, parent=self)
@@ -324,7 +362,7 @@ class MainWindow(QMainWindow):
         a = self.commands
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([a.open_archive, a.export_pdf])
+        file_menu.addActions([a.open_archive, a.import_seeds, a.export_pdf])
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         edit_menu = bar.addMenu("&Edit")
@@ -337,12 +375,16 @@ class MainWindow(QMainWindow):
         theme_menu = view_menu.addMenu("&Theme")
         theme_menu.addActions([a.theme_system, a.theme_light, a.theme_dark])
         view_menu.addAction(a.show_furniture)
+        view_menu.addAction(a.notes)
         view_menu.addSeparator()
         view_menu.addActions([a.view_reader, a.view_gallery])
         go_menu = bar.addMenu("&Go")
         go_menu.addActions([a.back, a.forward])
+        self.recent_menu = go_menu.addMenu("&Recently read")
         go_menu.addSeparator()
-        go_menu.addAction(a.search)
+        go_menu.addAction(a.bookmark)
+        go_menu.addSeparator()
+        go_menu.addActions([a.search, a.save_search])
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([a.shortcuts, a.about])
 
@@ -357,10 +399,11 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         self.search_bar = SearchBar(self._archive, self.tree_model.outlet_names(), toolbar)
         toolbar.addWidget(self.search_bar)
+        toolbar.addAction(self.commands.save_search)
         self._down_to_results = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_bar.field)
         self._down_to_results.setContext(Qt.ShortcutContext.WidgetShortcut)
         toolbar.addSeparator()
-        toolbar.addAction(self.commands.export_pdf)
+        toolbar.addActions([self.commands.bookmark, self.commands.export_pdf])
         self.addToolBar(toolbar)
 
     def _build_status_bar(self) -> None:
@@ -372,7 +415,13 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         a = self.commands
         a.open_archive.triggered.connect(self._on_open_archive_triggered)
+        a.import_seeds.triggered.connect(self._on_import_seeds_triggered)
         a.export_pdf.triggered.connect(self._on_export_pdf_triggered)
+        a.bookmark.triggered.connect(self._on_bookmark_triggered)
+        a.save_search.triggered.connect(self._on_save_search_triggered)
+        a.notes.toggled.connect(self._on_notes_action_toggled)
+        self.notes.visibilityChanged.connect(self._on_notes_visibility_changed)
+        self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         a.quit.triggered.connect(self.close)
         a.copy.triggered.connect(self._on_copy_triggered)
         a.copy_citation.triggered.connect(self._on_copy_citation_triggered)
@@ -394,12 +443,14 @@ class MainWindow(QMainWindow):
         a.shortcuts.triggered.connect(self._on_shortcuts_triggered)
         a.about.triggered.connect(self._on_about_triggered)
         self.sort_combo.currentIndexChanged.connect(self._on_sort_combo_changed)
+        self.tree.clicked.connect(self._on_tree_clicked)
         self._connect_tree()
         self.results_view.selectionModel().currentChanged.connect(self._on_results_current_changed)
         self._down_to_results.activated.connect(self._on_search_field_down_pressed)
         self.search_bar.search_finished.connect(self._on_search_bar_search_finished)
         self.search_bar.search_failed.connect(self._on_search_bar_search_failed)
         self.search_bar.search_cleared.connect(self._on_search_bar_search_cleared)
+        self.search_bar.field.textChanged.connect(self._update_save_search_action)
         self.reader.gallery_requested.connect(self._on_reader_gallery_requested)
         self.reader.source_requested.connect(self._on_reader_source_requested)
         self.reader.zoom_changed.connect(self._on_reader_zoom_changed)
@@ -421,9 +472,15 @@ class MainWindow(QMainWindow):
         """The article in the reader, or None."""
         return self._current
 
+    @property
+    def userdata(self) -> UserData:
+        """The reader's own data: bookmarks, history, positions, notes, saved searches."""
+        return self._userdata
+
     def set_archive(self, archive: Archive) -> None:
         """Show ``archive`` instead of the current one (which is closed)."""
         old = self._archive
+        self._leave_article()
         self.search_bar.shutdown()
         self._archive = archive
         self._current = None
@@ -436,9 +493,23 @@ class MainWindow(QMainWindow):
         self.results_model.clear()
         self.side.setCurrentIndex(TREE_PAGE)
         self.gallery.set_article(None, None)
+        self.notes.set_article(None)
+        self._update_bookmark_action()
         self._show_archive_state()
+        self.refresh_user_groups()
         if old is not archive:
             old.close()
+
+    def reload_archive(self, path: Path) -> bool:
+        """Show the archive at ``path`` afresh (after an import or merge), keeping the open
+        article when it is there; False (and a message box) when it cannot be opened."""
+        url = self._current.article.url if self._current is not None else None
+        if not self.open_archive_file(path):
+            return False
+        article_id = userlists.find_article(self._archive, url) if url else None
+        if article_id is not None:
+            self.open_article(article_id)
+        return True
 
     def open_archive_file(self, path: str | Path) -> bool:
         """Open the archive at ``path``; a plain message box says why when it cannot be."""
@@ -474,13 +545,20 @@ class MainWindow(QMainWindow):
         except BroadsheetError as exc:
             self.statusBar().showMessage(str(exc), STATUS_MS)
             return False
+        self._leave_article()
         self._current = record
         self._terms = terms
         if record_history:
             self._push_history(record.id)
         self._render()
+        if not terms:
+            self._restore_position(record)
         self.gallery.set_article(record, self._archive)
         self._reveal_in_tree(record)
+        self.notes.set_article(record.article.url, record.article.title)
+        self._update_bookmark_action()
+        self._save_user_data(lambda: self._userdata.record_open(record.article.url,
+                                                                record.article.title))
         self.setWindowTitle(
             f"{record.article.title} — {self._archive.path.name} — Broadsheet".replace(
                 "[*]", "[*][*]"
@@ -490,6 +568,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _reveal_in_tree(self, record: ArchivedArticle) -> None:
+        if self.tree_model.article_id(self.tree.currentIndex()) == record.id:
+            return  # chosen from the Bookmarks group: stay there
         a = record.article
         index = self.tree_model.index_of_article(a.outlet, a.section_path, record.id)
         if index.isValid() and index != self.tree.currentIndex():
@@ -534,10 +614,190 @@ class MainWindow(QMainWindow):
             self.reader.find_text(self.find_bar.field.text())
 
     def _rerender_keeping_place(self) -> None:
-        bar = self.reader.verticalScrollBar()
-        ratio = bar.value() / bar.maximum() if bar.maximum() else 0.0
+        ratio = self.reading_position()
         self._render()
-        bar.setValue(round(ratio * bar.maximum()))
+        self.set_reading_position(ratio)
+
+    # -- the reader's own data ---------------------------------------------------------------
+
+    def reading_position(self) -> float:
+        """How far down the open article the reader is: 0 at the top, 1 at the end."""
+        bar = self.reader.verticalScrollBar()
+        return bar.value() / bar.maximum() if bar.maximum() else 0.0
+
+    def set_reading_position(self, fraction: float) -> None:
+        bar = self.reader.verticalScrollBar()
+        bar.setValue(round(fraction * bar.maximum()))
+
+    def _restore_position(self, record: ArchivedArticle) -> None:
+        try:
+            fraction = self._userdata.position(record.article.url)
+        except UserDataError:
+            return
+        if fraction:
+            self.set_reading_position(fraction)
+
+    def _leave_article(self) -> None:
+        """Save where the reader is in the open article, and its note."""
+        if self._current is None:
+            return
+        url, fraction = self._current.article.url, self.reading_position()
+        self._save_user_data(lambda: self._userdata.set_position(url, fraction))
+        self.notes.flush()
+
+    def _save_user_data(self, write: Callable[[], object]) -> bool:
+        """Run one write to the reader's data; a failure is one status-bar line, not a dialog."""
+        try:
+            write()
+        except UserDataError as exc:
+            self.statusBar().showMessage(f"Not saved: {exc}", STATUS_MS)
+            return False
+        return True
+
+    def refresh_user_groups(self) -> None:
+        """Rebuild the Bookmarks and Saved searches rows from the reader's data."""
+        try:
+            bookmarks = userlists.bookmark_entries(self._userdata, self._archive)
+            searches = userlists.saved_search_entries(self._userdata)
+        except UserDataError as exc:
+            self.statusBar().showMessage(str(exc), STATUS_MS)
+            return
+        for kind, entries in ((NodeKind.BOOKMARKS, bookmarks),
+                              (NodeKind.SAVED_SEARCHES, searches)):
+            self.tree_model.set_user_group(kind, entries)
+            group = self.tree_model.group_index(kind)
+            if group.isValid():
+                self.tree.expand(group)
+
+    def is_bookmarked(self) -> bool:
+        """True when the open article is bookmarked."""
+        if self._current is None:
+            return False
+        try:
+            return self._userdata.is_bookmarked(self._current.article.url)
+        except UserDataError:
+            return False
+
+    def set_bookmarked(self, starred: bool) -> bool:
+        """Star or unstar the open article; False when there is none or it failed."""
+        record = self._current
+        if record is None:
+            return False
+        if starred:
+            ok = self._save_user_data(
+                lambda: self._userdata.add_bookmark(record.article.url, record.article.title))
+        else:
+            ok = self._save_user_data(lambda: self._userdata.remove_bookmark(record.article.url))
+        self.refresh_user_groups()
+        self._update_bookmark_action()
+        if ok:
+            self.statusBar().showMessage("Bookmarked." if starred else "Bookmark removed.",
+                                         STATUS_MS)
+        return ok
+
+    def _update_bookmark_action(self) -> None:
+        action = self.commands.bookmark
+        action.setEnabled(self._current is not None)
+        action.setChecked(self.is_bookmarked())
+        action.setText("Remove &bookmark" if action.isChecked() else "&Bookmark this article")
+
+    def save_current_search(self, name: str) -> bool:
+        """Save the search bar's query and filters under ``name``; False when it failed."""
+        query = self.search_bar.query.strip()
+        if not query or not name.strip():
+            return False
+        outlet, section = self.search_bar.filters()
+        ok = self._save_user_data(
+            lambda: self._userdata.save_search(name, query, outlet, section))
+        self.refresh_user_groups()
+        if ok:
+            self.statusBar().showMessage(f"Search saved as “{name.strip()}”.", STATUS_MS)
+        return ok
+
+    def run_saved_search(self, name: str) -> bool:
+        """Put a saved search's query and filters in the search bar and run it."""
+        try:
+            found = [s for s in self._userdata.saved_searches() if s.name == name]
+        except UserDataError as exc:
+            self.statusBar().showMessage(str(exc), STATUS_MS)
+            return False
+        if not found:
+            return False
+        search = found[0]
+        self.search_bar.set_filters(search.outlet, search.section)
+        self.search_bar.search_now(search.query)
+        return True
+
+    def _update_save_search_action(self, text: str) -> None:
+        self.commands.save_search.setEnabled(bool(text.strip()))
+
+    # -- own imports and the bundled merge ---------------------------------------------------
+
+    def import_seeds(self, sources: list[str | Path]) -> ImportFlow | None:
+        """Import seed files and folders into the user's archive, with progress and a report.
+
+        Returns the running import (None when one is already running or nothing was given).
+        """
+        if self._import is not None or not sources:
+            return None
+        self._import = ImportFlow(sources, self)
+        self._import.finished.connect(self._on_import_finished)
+        self._import.failed.connect(self._on_import_failed)
+        self._import.start()
+        return self._import
+
+    def _on_import_finished(self, report: ImportReport, target: Path | None) -> None:
+        flow, self._import = self._import, None
+        if target is not None and self._shows_bundled_or(target):
+            self.reload_archive(target)
+            self._open_first_imported(flow.job.started_at if flow is not None else None)
+        self.import_finished.emit(report)
+
+    def _on_import_failed(self, _reason: str) -> None:
+        self._import = None
+
+    def _shows_bundled_or(self, target: Path) -> bool:
+        here = self._archive.path.resolve()
+        return here in (paths.bundled_archive().resolve(), target.resolve())
+
+    def _open_first_imported(self, since: str | None) -> None:
+        if since is None:
+            return
+        try:
+            ids = self._archive.ids_imported_since(since)
+        except BroadsheetError:
+            return
+        if ids:
+            self.open_article(ids[0])
+
+    def start_bundled_merge(self) -> bool:
+        """When this is the user's archive, merge a newer bundled archive into it, in the
+        background with a status-bar message; False when there is nothing to do."""
+        if self._merge is not None or not merge_wanted(self._archive.path):
+            return False
+        self._merge = BundledMerge(paths.bundled_archive(), self._archive.path, self)
+        self._merge.progressed.connect(self._on_merge_progressed)
+        self._merge.finished.connect(self._on_merge_finished)
+        self._merge.failed.connect(self._on_merge_failed)
+        self._merge.start()
+        return True
+
+    def _on_merge_progressed(self, done: int, total: int) -> None:
+        if total:
+            self.statusBar().showMessage(
+                f"Adding the new articles of the bundled archive to yours… {done:,} of {total:,}")
+
+    def _on_merge_finished(self, report: MergeReport) -> None:
+        self._merge = None
+        if report.merged and report.new + report.updated:
+            self.reload_archive(self._archive.path)
+        message = report.summary()
+        self.statusBar().showMessage(message[:1].upper() + message[1:] + ".", STATUS_MS)
+        self.merge_finished.emit(report)
+
+    def _on_merge_failed(self, reason: str) -> None:
+        self._merge = None
+        self.statusBar().showMessage(f"The bundled archive could not be merged: {reason}")
 
     # -- history -----------------------------------------------------------------------------
 
@@ -576,6 +836,10 @@ class MainWindow(QMainWindow):
             self.search_bar.focus_field()
         else:
             self.tabs.setCurrentIndex(READER_TAB)
+
+    def theme_mode(self) -> ThemeMode:
+        """The chosen theme mode: "system", "light" or "dark"."""
+        return self._theme_mode
 
     def theme(self) -> Literal["light", "dark"]:
         """The theme in effect: the chosen one, or the OS's for "system"."""
@@ -647,6 +911,92 @@ class MainWindow(QMainWindow):
         article_id = self.tree_model.article_id(current)
         if article_id is not None and (self._current is None or self._current.id != article_id):
             self.open_article(article_id)
+        elif current.data(Role.KIND) == NodeKind.SAVED_SEARCH:
+            self._run_saved_search_at(current)
+
+    def _on_tree_clicked(self, index: QModelIndex) -> None:
+        # A click on the current saved search runs it again (currentChanged does not fire).
+        if index.data(Role.KIND) == NodeKind.SAVED_SEARCH and index == self.tree.currentIndex():
+            self._run_saved_search_at(index)
+
+    def _run_saved_search_at(self, index: QModelIndex) -> None:
+        entry = self.tree_model.user_entry(index)
+        if entry is not None:
+            self.run_saved_search(entry.key)
+
+    def _on_bookmark_triggered(self, checked: bool) -> None:
+        if self._current is None:
+            self.statusBar().showMessage("Open an article first.", STATUS_MS)
+            self._update_bookmark_action()
+            return
+        self.set_bookmarked(checked)
+
+    def _on_save_search_triggered(self) -> None:
+        query = self.search_bar.query.strip()
+        if not query:
+            self.statusBar().showMessage("Type a search first.", STATUS_MS)
+            return
+        name, ok = QInputDialog.getText(self, "Save search", "Name of the saved search:",
+                                        text=query)
+        if ok and name.strip():
+            self.save_current_search(name)
+
+    def _on_notes_action_toggled(self, checked: bool) -> None:
+        self.notes.setVisible(checked)
+        if checked:
+            self.notes.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_notes_visibility_changed(self, visible: bool) -> None:
+        with QSignalBlocker(self.commands.notes):
+            self.commands.notes.setChecked(visible)
+
+    def _on_recent_menu_about_to_show(self) -> None:
+        userlists.fill_recent_menu(self.recent_menu, self._userdata, self._archive,
+                                   self.open_article)
+
+    def _on_import_seeds_triggered(self) -> None:
+        files, _filter = QFileDialog.getOpenFileNames(
+            self, "Import seeds", str(Path.home()), "Seed files (*.txt);;All files (*)"
+        )
+        if files:
+            self.import_seeds(list(files))
+
+    def handle_arguments(self, argv: list[str]) -> None:
+        """Arguments a second start handed over: open, search, view; then come to the front."""
+        from desktop.cli import build_parser
+
+        args, _unknown = build_parser().parse_known_args(argv)
+        self._apply_arguments(args)
+        self.showNormal() if self.isMinimized() else self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def _apply_arguments(self, args: argparse.Namespace) -> None:
+        try:
+            if args.open:
+                self.open_reference(args.open)
+            if args.search:
+                self.search_bar.search_now(args.search)
+            if args.view:
+                self.show_view(args.view)
+        except BroadsheetError as exc:
+            self.statusBar().showMessage(str(exc), STATUS_MS)
+
+    @override
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    @override
+    def dropEvent(self, event: QDropEvent) -> None:
+        dropped = _dropped_paths(event)
+        if not dropped:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_seeds(list(dropped))
 
     def _on_sort_combo_changed(self, _row: int) -> None:
         self.tree_model.set_order(self.sort_combo.currentData())
@@ -807,5 +1157,39 @@ class MainWindow(QMainWindow):
 
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._leave_article()
+        if self.notes.has_unsaved() and not self._confirm_close_unsaved():
+            event.ignore()
+            return
+        if self.remember_session:
+            from desktop.ui.session import save_session
+
+            problem = save_session(self, self._userdata)
+            if problem:
+                self.statusBar().showMessage(problem)
         self.search_bar.shutdown()
+        if self._owns_userdata:
+            self._userdata.close()
         super().closeEvent(event)
+
+    def _confirm_close_unsaved(self) -> bool:
+        box = plain_message_box(
+            self, QMessageBox.Icon.Warning, "Unsaved note",
+            "A note could not be saved, and closing now loses what was typed since the last "
+            f"save.\n\n{self.notes.status_label.text()}",
+        )
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Close
+
+
+def _dropped_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
+    """The local files and folders being dragged in, or [] when anything else is."""
+    mime = event.mimeData()
+    if mime is None or not mime.hasUrls():
+        return []
+    urls = mime.urls()
+    if not urls or not all(u.isLocalFile() for u in urls):
+        return []
+    return [u.toLocalFile() for u in urls]

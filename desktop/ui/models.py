@@ -60,6 +60,34 @@ class NodeKind(IntEnum):
     OUTLET = 1
     SECTION = 2
     ARTICLE = 3
+    BOOKMARKS = 4
+    BOOKMARK = 5
+    SAVED_SEARCHES = 6
+    SAVED_SEARCH = 7
+
+
+BOOKMARKS_LABEL = "Bookmarks"
+SAVED_SEARCHES_LABEL = "Saved searches"
+
+_GROUP_OF = {NodeKind.BOOKMARK: NodeKind.BOOKMARKS, NodeKind.SAVED_SEARCH: NodeKind.SAVED_SEARCHES}
+_GROUP_LABELS = {NodeKind.BOOKMARKS: BOOKMARKS_LABEL, NodeKind.SAVED_SEARCHES: SAVED_SEARCHES_LABEL}
+# User groups sit above the outlets, in this order.
+_GROUP_ORDER = (NodeKind.BOOKMARKS, NodeKind.SAVED_SEARCHES)
+
+
+@dataclass(frozen=True)
+class UserEntry:
+    """One row of a user group: a bookmark or a saved search.
+
+    ``key`` names it in the reader's data (a bookmark's URL, a saved search's name);
+    ``article_id`` is the bookmarked article in the open archive, None when it is not there
+    (the row then shows greyed with ``tooltip`` saying why).
+    """
+
+    title: str
+    key: str
+    tooltip: str
+    article_id: int | None = None
 
 
 def plain_tooltip(text: str) -> str:
@@ -86,6 +114,7 @@ class _Node:
     outlet: str = ""
     section: str = ""
     summary: ArticleSummary | None = None
+    entry: UserEntry | None = None
     children: list[_Node] = field(default_factory=list)
     # For a section: every summary, fetched on first expansion, revealed PAGE at a time.
     pending: list[ArticleSummary] | None = None
@@ -98,6 +127,8 @@ class ArticleTreeModel(QAbstractItemModel):
 
     Column 0 is the name (outlet, section or article title); column 1 is the article count of
     a group, or for an article the value it is sorted by (the date when sorted by title).
+    Above the outlets, ``set_user_group`` adds the reader's Bookmarks and Saved searches (each
+    shown only while it holds entries).
     """
 
     COLUMNS = 2
@@ -132,24 +163,102 @@ class ArticleTreeModel(QAbstractItemModel):
 
     def outlet_names(self) -> list[str]:
         """The outlets, in tree order (no query: the tree already holds them)."""
-        return [node.name for node in self._root.children]
+        return [node.name for node in self._outlets()]
 
     def total_count(self) -> int:
         """Articles in the archive: the sum of the outlets' counts (no extra query)."""
-        return sum(node.count for node in self._root.children)
+        return sum(node.count for node in self._outlets())
+
+    def _outlets(self) -> list[_Node]:
+        return [n for n in self._root.children if n.kind is NodeKind.OUTLET]
 
     def article_id(self, index: ModelIndex) -> int | None:
+        """The article a row opens (an article or an available bookmark), else None."""
         node = self._node(index)
-        if node is None or node.summary is None:
+        if node is None:
             return None
-        return node.summary.id
+        if node.summary is not None:
+            return node.summary.id
+        return node.entry.article_id if node.entry is not None else None
+
+    def user_entry(self, index: ModelIndex) -> UserEntry | None:
+        """The bookmark or saved search of a row, else None."""
+        node = self._node(index)
+        return node.entry if node is not None else None
+
+    def group_index(self, kind: NodeKind) -> QModelIndex:
+        """The index of the Bookmarks or Saved searches group; invalid while it is empty."""
+        for row, node in enumerate(self._root.children):
+            if node.kind is kind:
+                return self.createIndex(row, 0, node)
+        return QModelIndex()
+
+    def set_user_group(self, kind: NodeKind, entries: list[UserEntry]) -> None:
+        """Show ``entries`` under the Bookmarks or Saved searches group (``kind``).
+
+        The group row is added above the outlets when it gets its first entry and removed when
+        it has none; only the group's own rows change, so the rest of the tree keeps its state.
+        """
+        if kind not in _GROUP_ORDER:
+            raise ValueError(f"not a user group: {kind!r}")
+        group = self.group_index(kind)
+        if group.isValid():
+            self._clear_group(group)
+            if not entries:
+                self._remove_top_row(group.row())
+                return
+        elif not entries:
+            return
+        else:
+            group = self._insert_group(kind)
+        node = self._node_or_root(group)
+        self.beginInsertRows(group, 0, len(entries) - 1)
+        node.children = [self._entry_node(node, row, e) for row, e in enumerate(entries)]
+        node.count = len(entries)
+        self.endInsertRows()
+        self.dataChanged.emit(group, group.siblingAtColumn(1))
+
+    def _entry_node(self, group: _Node, row: int, entry: UserEntry) -> _Node:
+        kind = next(k for k, g in _GROUP_OF.items() if g is group.kind)
+        return _Node(kind, group, row, name=entry.title, entry=entry, loaded=True)
+
+    def _clear_group(self, group: QModelIndex) -> None:
+        node = self._node_or_root(group)
+        if not node.children:
+            return
+        self.beginRemoveRows(group, 0, len(node.children) - 1)
+        node.children = []
+        node.count = 0
+        self.endRemoveRows()
+
+    def _insert_group(self, kind: NodeKind) -> QModelIndex:
+        rank = _GROUP_ORDER.index(kind)
+        row = sum(1 for n in self._root.children if n.kind in _GROUP_ORDER[:rank])
+        self.beginInsertRows(QModelIndex(), row, row)
+        node = _Node(kind, self._root, row, name=_GROUP_LABELS[kind], loaded=True)
+        self._root.children.insert(row, node)
+        self._renumber_top()
+        self.endInsertRows()
+        return self.createIndex(row, 0, node)
+
+    def _remove_top_row(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._root.children[row]
+        self._renumber_top()
+        self.endRemoveRows()
+
+    def _renumber_top(self) -> None:
+        for row, node in enumerate(self._root.children):
+            node.row = row
 
     def index_of_article(self, outlet: str, section: str, article_id: int) -> QModelIndex:
         """The index of an article, loading its outlet and section as needed; invalid if absent.
 
         ``section`` is the section path (``"News/World"``, ``""`` for none).
         """
-        outlet_index = self._child_index(QModelIndex(), lambda n: n.outlet == outlet)
+        outlet_index = self._child_index(
+            QModelIndex(), lambda n: n.kind is NodeKind.OUTLET and n.outlet == outlet
+        )
         if not outlet_index.isValid():
             return QModelIndex()
         section_index = self._child_index(outlet_index, lambda n: n.section == section)
@@ -177,8 +286,11 @@ class ArticleTreeModel(QAbstractItemModel):
     # -- loading -----------------------------------------------------------------------------
 
     def _load_outlets(self) -> None:
-        self._root.children = [
-            _Node(NodeKind.OUTLET, self._root, row, name=g.name, count=g.count, outlet=g.name)
+        groups = [n for n in self._root.children if n.kind in _GROUP_ORDER]
+        first = len(groups)
+        self._root.children = groups + [
+            _Node(NodeKind.OUTLET, self._root, first + row, name=g.name, count=g.count,
+                  outlet=g.name)
             for row, g in enumerate(self._archive.outlets())
         ]
 
@@ -263,16 +375,16 @@ class ArticleTreeModel(QAbstractItemModel):
         node = self._node_or_root(parent)
         if node is self._root:
             return bool(node.children)
-        if node.kind is NodeKind.ARTICLE:
+        if node.kind in (NodeKind.ARTICLE, NodeKind.BOOKMARK, NodeKind.SAVED_SEARCH):
             return False
         return bool(node.children) or (not node.loaded and node.count > 0)
 
     @override
     def canFetchMore(self, parent: ModelIndex) -> bool:
         node = self._node(parent)
-        if node is None or node.kind is NodeKind.ARTICLE or parent.column() > 0:
+        if node is None or node.kind is not NodeKind.OUTLET and node.kind is not NodeKind.SECTION:
             return False
-        return not node.loaded and node.error is None
+        return parent.column() == 0 and not node.loaded and node.error is None
 
     @override
     def fetchMore(self, parent: ModelIndex) -> None:
@@ -304,11 +416,13 @@ class ArticleTreeModel(QAbstractItemModel):
         node = self._node(index)
         if node is None:
             return Qt.ItemFlag.NoItemFlags
-        if node.error is not None:
-            return Qt.ItemFlag.ItemIsSelectable
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if node.kind is NodeKind.ARTICLE:
+        flags = Qt.ItemFlag.ItemIsSelectable
+        if node.kind in (NodeKind.ARTICLE, NodeKind.BOOKMARK, NodeKind.SAVED_SEARCH):
             flags |= Qt.ItemFlag.ItemNeverHasChildren
+        # A failed group, or a bookmark whose article is not in this archive, shows greyed.
+        missing = node.kind is NodeKind.BOOKMARK and self.article_id(index) is None
+        if node.error is None and not missing:
+            flags |= Qt.ItemFlag.ItemIsEnabled
         return flags
 
     @override
@@ -328,6 +442,8 @@ class ArticleTreeModel(QAbstractItemModel):
         if role == Role.KIND:
             return int(node.kind)
         if role == Role.ARTICLE_ID:
+            if node.entry is not None:
+                return node.entry.article_id
             return node.summary.id if node.summary is not None else None
         if role == Role.COUNT:
             return node.count if node.kind is not NodeKind.ARTICLE else None
@@ -340,6 +456,8 @@ class ArticleTreeModel(QAbstractItemModel):
         return None
 
     def _second_column(self, node: _Node) -> str:
+        if node.entry is not None:
+            return ""
         if node.kind is not NodeKind.ARTICLE:
             return f"{node.count:,}"
         summary = node.summary
@@ -355,6 +473,8 @@ class ArticleTreeModel(QAbstractItemModel):
     def _tooltip(self, node: _Node) -> str:
         if node.error is not None:
             return f"Could not load: {node.error}"
+        if node.entry is not None:
+            return node.entry.tooltip
         if node.summary is None:
             noun = "article" if node.count == 1 else "articles"
             return f"{node.name}: {node.count:,} {noun}"

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
+    QSignalBlocker,
     QSize,
     Qt,
     QThreadPool,
@@ -141,7 +142,7 @@ class SearchBar(QWidget):
         if to_fts_query(text) is None:
             self.search_finished.emit(self._generation, text, [])
             return
-        self._start(self._generation, text, *self._filters())
+        self._start(self._generation, text, *self.filters())
 
     def shutdown(self) -> None:
         """Cancel running queries and wait for the workers (when the window closes)."""
@@ -151,10 +152,19 @@ class SearchBar(QWidget):
 
     # -- filters -----------------------------------------------------------------------------
 
-    def _filters(self) -> tuple[str | None, str | None]:
+    def filters(self) -> tuple[str | None, str | None]:
+        """The outlet and section the search is limited to (None: all)."""
         outlet = self.outlet_combo.currentData()
         section = self.section_combo.currentData()
         return outlet, section
+
+    def set_filters(self, outlet: str | None, section: str | None) -> None:
+        """Limit the search to ``outlet`` and ``section`` (None: all) without running it;
+        a filter this archive does not have falls back to all."""
+        with QSignalBlocker(self.outlet_combo), QSignalBlocker(self.section_combo):
+            self.outlet_combo.setCurrentIndex(max(0, self.outlet_combo.findData(outlet)))
+            self._fill_sections(self.outlet_combo.currentData())
+            self.section_combo.setCurrentIndex(max(0, self.section_combo.findData(section)))
 
     def _fill_outlets(self, outlets: list[str]) -> None:
         self.outlet_combo.blockSignals(True)

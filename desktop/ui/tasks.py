@@ -84,3 +84,19 @@ def run_in_background(
     signals = _JobSignals(on_done, on_error)
     _pending.add(signals)
     (pool or QThreadPool.globalInstance()).start(_Job(work, signals))
+
+
+class ProgressRelay(QObject):
+    """A ``progress(done, total)`` callback for work off the GUI thread.
+
+    Call the relay itself from the worker; ``progressed`` is delivered on the GUI thread
+    (the relay lives there, so a connection to a GUI object's slot is queued).
+
+    Signals:
+        progressed(int, int): done and total, as the work reported them.
+    """
+
+    progressed = Signal(int, int)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.progressed.emit(done, total)
