@@ -26,7 +26,6 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop.data.archive import Archive  # noqa: E402
 from desktop.errors import BroadsheetError  # noqa: E402
-from desktop.ui.app import work_around_singleton_refcounts  # noqa: E402
 from desktop.ui.mainwindow import MainWindow  # noqa: E402
 
 
@@ -68,7 +67,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--open", type=int, default=50, help="articles to open")
     parser.add_argument("--expand", type=int, default=10, help="tree nodes to expand")
     args = parser.parse_args(argv)
-    work_around_singleton_refcounts()
     app = QApplication(sys.argv[:1])
     try:
         archive = Archive(args.db)
