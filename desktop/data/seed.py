@@ -453,21 +453,21 @@ class _Writings:
                 break
             kept.append(text[:budget])
             budget -= len(kept[-1])
+        # Where each text starts in the joined one: sentence starts are judged within a text.
         starts = list(itertools.accumulate((len(t) + 1 for t in kept[:-1]), initial=0))
-        for start, end, word in _word_matches("\n".join(kept), self._slug_words):
-            which = bisect.bisect_right(starts, start) - 1
-            offset = starts[which]
-            self._sample(kept[which], start - offset, end - offset, word)
-
-    def _sample(self, text: str, start: int, end: int, word: str) -> None:
-        """Keep how ``text`` writes the slug word ``word`` at ``start``, unless it begins a
-        sentence (where every word is capitalised)."""
-        samples = self._runs.setdefault(word, [])
-        if len(samples) < _MAX_SAMPLES and not _at_sentence_start(text, start):
-            samples.append(self._run_from(text, start, end))
+        joined = "\n".join(kept)
+        for start, end, word in _word_matches(joined, self._slug_words):
+            samples = self._runs.setdefault(word, [])
+            if len(samples) < _MAX_SAMPLES:
+                which = bisect.bisect_right(starts, start) - 1
+                if not _at_sentence_start(kept[which], start - starts[which]):
+                    samples.append(self._run_from(joined, start, end))
 
     def _run_from(self, text: str, start: int, end: int) -> tuple[tuple[str, str], ...]:
-        """The word at ``text[start:end]`` and the slug words that follow it as one run."""
+        """The word at ``text[start:end]`` and the slug words that follow it as one run.
+
+        A run never crosses a line break, so ``text`` may hold several texts, one a line.
+        """
         run = [("", text[start:end])]
         position = end
         while len(run) < self._slug_length:

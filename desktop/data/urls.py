@@ -8,7 +8,9 @@ parsed gives empty results. Whether line 1 of a seed is an acceptable URL is ``i
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
+from collections.abc import Sequence
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -139,8 +141,12 @@ _WORD_SPLIT = re.compile(r"[\W_]+")
 _HOST_OK = re.compile(r"^[^\s/\\?#@:\[\]]+$")
 
 
+@functools.lru_cache(maxsize=64)
 def _split(url: str) -> SplitResult | None:
-    """``urlsplit`` that returns None instead of raising on a malformed URL."""
+    """``urlsplit`` that returns None instead of raising on a malformed URL.
+
+    Cached: parsing one seed asks for the parts of the same URL several times.
+    """
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - raises ValueError for a malformed port
@@ -152,7 +158,7 @@ def _split(url: str) -> SplitResult | None:
 def is_http_url(url: str) -> bool:
     """True when ``url`` is an absolute http(s) URL with a plausible host name."""
     text = url.strip()
-    if not text or any(ch.isspace() for ch in text):
+    if len(text.split(maxsplit=1)) != 1:  # empty, or whitespace inside
         return False
     parts = _split(text)
     if parts is None or parts.scheme.lower() not in _DEFAULT_PORTS:
@@ -246,11 +252,13 @@ def outlet_of(url: str) -> str:
     return OUTLETS.get(domain, domain)
 
 
-def _segments(url: str) -> list[str]:
+@functools.lru_cache(maxsize=64)
+def _segments(url: str) -> tuple[str, ...]:
+    """The URL's non-blank path segments, percent-decoded (cached like ``_split``)."""
     parts = _split(url)
     if parts is None:
-        return []
-    return [unquote(s) for s in parts.path.split("/") if s.strip()]
+        return ()
+    return tuple(unquote(s) for s in parts.path.split("/") if s.strip())
 
 
 def _raw_tokens(segment: str) -> list[str]:
@@ -272,7 +280,7 @@ def _is_slug(segment: str) -> bool:
     return len(words) == 1 and (has_extension or has_id)
 
 
-def _slug_index(segments: list[str]) -> int | None:
+def _slug_index(segments: Sequence[str]) -> int | None:
     """Which path segment is the slug: the last one that looks like one, else None."""
     for index in range(len(segments) - 1, -1, -1):
         if _is_slug(segments[index]):
@@ -294,7 +302,7 @@ def slug_words(url: str) -> list[str]:
     return [t.lower() for t in _slug_tokens(segments[index])]
 
 
-def _is_date_part(segments: list[str], index: int) -> bool:
+def _is_date_part(segments: Sequence[str], index: int) -> bool:
     """A year, month or day segment: digits, or a month name right after a year."""
     segment = segments[index].lower()
     if segment.isdigit():
