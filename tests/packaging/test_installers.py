@@ -74,7 +74,7 @@ def test_bundle_leaves_out_unused_qt_parts_but_keeps_svg_and_opengl() -> None:
     internal = bi.DIST / bi.EXE_NAME / "_internal"
     names = {p.name for p in internal.rglob("*")}
     assert "translations" not in {p.name for p in (internal / "PySide6" / "Qt").iterdir()}
-    for dropped in ("libqgtk3.so", "libqeglfs.so", "libQt6Network.so.6", "libQt6Qml.so.6",
+    for dropped in ("libqgtk3.so", "libqeglfs.so", "libQt6Qml.so.6",
                     "libQt6Quick.so.6", "libcairo.so.2", "libgtk-3.so.0"):
         assert dropped not in names
     assert not (internal / "PySide6" / "Qt" / "plugins" / "tls").exists()
