@@ -109,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_pdf.add_argument("--search", dest="pdf_search", metavar="QUERY")
     p_pdf.add_argument("--section", metavar="OUTLET/SECTION")
     p_pdf.add_argument("--furniture", action="store_true", help="include page furniture")
+    p_pdf.add_argument("--notes", action="store_true",
+                       help="add your notes on the articles as an appendix")
     return parser
 
 
@@ -326,11 +328,18 @@ def _cmd_export_pdf(args: argparse.Namespace) -> int:
                 raise BroadsheetError(str(db), f"no articles in {args.section!r}",
                                       'give it as "Outlet/Section", e.g. "BBC News/World"')
         records = [archive.get(i) for i in ids]
+        notes: dict[int, str] = {}
+        if args.notes:
+            from desktop.data.userdata import UserData
+
+            with UserData.open() as userdata:
+                notes = {r.id: userdata.note(r.article.url) for r in records}
 
         from desktop.pdf import export_pdf
 
         export_pdf(records, args.output, archive_name=db.name, page_size=args.page_size,
-                   pdfa=args.pdfa, show_furniture=args.furniture, images=archive)
+                   pdfa=args.pdfa, show_furniture=args.furniture, images=archive,
+                   notes=notes)
     print(args.output)
     return EXIT_OK
 

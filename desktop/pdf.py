@@ -2,7 +2,8 @@
 
 QtGui only (never QtWidgets): the CLI exports with ``QT_QPA_PLATFORM=offscreen`` and no
 display. Each article is laid out by ``textdoc.build_document`` in the print theme and painted
-page by page, with a running header (outlet, title, a rule; from an article's second page
+page by page (followed, when asked, by the reader's note as a "Notes" appendix set as plain
+text), with a running header (outlet, title, a rule; from an article's second page
 on) and a footer (the archive's name, "Page k of n" counted over the whole PDF). Headings
 never end a page, and no paragraph leaves a single line on either side of a page turn.
 
@@ -21,7 +22,7 @@ import os
 import re
 import secrets
 import xml.sax.saxutils
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from PySide6.QtGui import (
     QPen,
     QTextBlock,
     QTextBlockFormat,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
 )
@@ -45,7 +47,7 @@ from PySide6.QtGui import (
 from desktop import __version__
 from desktop.data.article import ArchivedArticle
 from desktop.errors import ExportError
-from desktop.render import UI_FONT_FAMILIES, RenderOptions
+from desktop.render import PALETTES, UI_FONT_FAMILIES, RenderOptions
 from desktop.textdoc import ImageSource, build_document
 
 PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
@@ -61,6 +63,9 @@ RUNNING_POINT_SIZE = 7.5
 RUNNING_COLOUR = "#555555"
 #: A heading must share its page with at least this many lines that follow it.
 LINES_AFTER_HEADING = 2
+NOTES_HEADING = "Notes"
+NOTES_HEADING_SCALE = 1.3
+NOTES_GAP_PT = 18.0
 
 Progress = Callable[[int, int], None]
 
@@ -77,6 +82,7 @@ def export_pdf(
     show_furniture: bool = False,
     images: ImageSource | None = None,
     progress: Progress | None = None,
+    notes: Mapping[int, str] | None = None,
 ) -> None:
     """Write ``records`` to one PDF, each article starting on a new page.
 
@@ -89,6 +95,8 @@ def export_pdf(
         show_furniture: include page furniture ("Read more" and such).
         images: where gallery images come from (the Archive); None prints captions only.
         progress: called as ``progress(done, total)`` after each article is set.
+        notes: the reader's notes by article id; an article with a non-blank note gets it
+            as a "Notes" section after its text (set literally, never as markup).
 
     Raises:
         ExportError: nothing to export, or the file cannot be written.
@@ -103,7 +111,8 @@ def export_pdf(
     _check_target(target)
     ensure_gui_application()
     data = _write_pdf(records, archive_name=archive_name, page_size=page_size, pdfa=pdfa,
-                      show_furniture=show_furniture, images=images, progress=progress)
+                      show_furniture=show_furniture, images=images, progress=progress,
+                      notes=notes or {})
     _write_atomically(target, data)
 
 
@@ -164,6 +173,7 @@ def _write_pdf(
     show_furniture: bool,
     images: ImageSource | None,
     progress: Progress | None,
+    notes: Mapping[int, str],
 ) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -183,6 +193,9 @@ def _write_pdf(
     first = 0
     for done, record in enumerate(records, start=1):
         doc = build_document(record, images, options, ligatures=False)
+        note = notes.get(record.id, "")
+        if note.strip():
+            append_notes(doc, note)
         _lay_out(doc, writer, page.body.size())
         laid.append(_Laid(record, doc, first, doc.pageCount()))
         first += doc.pageCount()
@@ -222,6 +235,36 @@ def _document_info(records: Sequence[ArchivedArticle]) -> _Info:
     outlets = list(dict.fromkeys(a.outlet for a in articles if a.outlet))
     return _Info(title=title, author=", ".join(outlets),
                  subject=" ".join(a.url for a in articles))
+
+
+def append_notes(doc: QTextDocument, text: str) -> None:
+    """Add a "Notes" heading and ``text`` after the article, in the print colours.
+
+    The text is inserted as plain text (one paragraph per line), so markup in a note shows
+    literally; ligatures stay off, as in the rest of the PDF.
+    """
+    base = doc.defaultFont()
+    colour = QColor(PALETTES["print"].text)
+    body = QTextCharFormat()
+    body.setFont(base)
+    body.setForeground(colour)
+    body.setFontFeatures({QFont.Tag.fromString("liga"): 0})
+    heading = QTextCharFormat(body)
+    heading.setFontWeight(QFont.Weight.Bold)
+    heading.setFontPointSize(base.pointSizeF() * NOTES_HEADING_SCALE)
+    heading_block = QTextBlockFormat()
+    heading_block.setHeadingLevel(2)
+    heading_block.setTopMargin(NOTES_GAP_PT)
+    heading_block.setBottomMargin(NOTES_GAP_PT / 3)
+    cursor = QTextCursor(doc)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    cursor.insertBlock(heading_block, heading)
+    cursor.insertText(NOTES_HEADING, heading)
+    paragraph = QTextBlockFormat()
+    paragraph.setBottomMargin(4)
+    for line in text.strip("\n").split("\n"):
+        cursor.insertBlock(paragraph, body)
+        cursor.insertText(line, body)
 
 
 def _lay_out(doc: QTextDocument, writer: QPdfWriter, body: QSizeF) -> None:

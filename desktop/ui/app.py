@@ -41,7 +41,7 @@ from desktop.data.userdata import UserData, UserDataError
 from desktop.errors import BroadsheetError
 from desktop.ui.instance import SingleInstance, default_name
 from desktop.ui.mainwindow import MainWindow
-from desktop.ui.session import restore_session
+from desktop.ui.session import reopen_last_article, restore_session
 
 EXIT_SELF_TEST_FAILED = 1
 SCREENSHOT_SIZE = (1280, 800)
@@ -54,6 +54,8 @@ _log = logging.getLogger("broadsheet.qt")
 _QUIET_QT_MESSAGES = (
     # Offscreen platform: printed on every show(); see PLATFORM-NOTES.md.
     "This plugin does not support propagateSizeHints()",
+    # Offscreen platform: a second start's hand-over raises the window; nothing to raise.
+    "This plugin does not support raise()",
 )
 
 
@@ -84,7 +86,8 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
     window = MainWindow(archive, theme=args.theme or "system", userdata=userdata)
     if args.self_test:
         return _finish(_self_test(window), userdata)
-    if not headless and not (args.open or args.search):
+    restore = not headless and not (args.open or args.search)
+    if restore:
         restore_session(window, userdata, theme=args.theme is None)
     try:
         _prepare(window, args)
@@ -98,7 +101,7 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
     if instance is not None and instance.listen():
         instance.arguments_received.connect(window.handle_arguments)
     window.show()
-    QTimer.singleShot(0, lambda: _after_first_paint(window, notices))
+    QTimer.singleShot(0, lambda: _after_first_paint(window, notices, restore))
     status = app.exec()
     if instance is not None:
         instance.close()
@@ -139,7 +142,9 @@ def _open_archive(db_path: Path) -> Archive:
     return Archive(db_path)
 
 
-def _after_first_paint(window: MainWindow, notices: list[str]) -> None:
+def _after_first_paint(window: MainWindow, notices: list[str], restore: bool) -> None:
+    if restore:
+        reopen_last_article(window, window.userdata)
     window.start_bundled_merge()
     for notice in notices:
         print(f"broadsheet: {notice}", file=sys.stderr)

@@ -2,24 +2,30 @@
 
 QtWidgets lives here; the export itself is ``desktop.pdf.export_pdf``, the same function the
 CLI calls. The export runs on the GUI thread (QTextDocument layout and font lookup belong
-there) with a QProgressDialog that repaints between articles. Failures the user can act on
-(``BroadsheetError``) are shown in a plain-text message box; anything else is a bug and goes
-to the application's excepthook.
+there) with a QProgressDialog that repaints between articles. When an exported article has a
+note, a small options dialog first asks whether to add the notes as an appendix. Failures the
+user can act on (``BroadsheetError``) are shown in a plain-text message box; anything else is
+a bug and goes to the application's excepthook.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
+    QLabel,
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +37,44 @@ from desktop.filenames import safe_filename
 PROGRESS_FROM = 2
 
 _last_folder: Path | None = None
+_include_notes = True
+
+
+class ExportOptionsDialog(QDialog):
+    """Asks, before saving, whether the reader's notes go into the PDF as an appendix."""
+
+    def __init__(self, parent: QWidget | None, noted: int, total: int) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export PDF")
+        which = "this article" if total == 1 else f"{noted} of these {total} articles"
+        label = QLabel(f"You have a note on {which}.", self)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        self.include_notes = QCheckBox("Include my notes as an appendix", self)
+        self.include_notes.setChecked(_include_notes)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.include_notes)
+        layout.addWidget(buttons)
+
+
+def ask_notes(parent: QWidget | None, article_ids: Sequence[int],
+              notes: Mapping[int, str]) -> Mapping[int, str] | None:
+    """The notes to include: {} when there are none or the reader said no, None on cancel."""
+    global _include_notes
+    noted = {i: notes[i] for i in article_ids if notes.get(i, "").strip()}
+    if not noted:
+        return {}
+    dialog = ExportOptionsDialog(parent, len(noted), len(article_ids))
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    _include_notes = dialog.include_notes.isChecked()
+    return noted if _include_notes else {}
 
 
 def export_articles_dialog(
@@ -38,19 +82,27 @@ def export_articles_dialog(
     archive: Archive,
     article_ids: Sequence[int],
     suggested_title: str,
+    notes: Mapping[int, str] | None = None,
 ) -> Path | None:
     """Ask where to save, export ``article_ids`` into one PDF, and report the outcome.
+
+    Args:
+        notes: the reader's notes by article id; when one of the articles has one, the
+            reader is asked whether to add them as an appendix.
 
     Returns:
         The written PDF, or None when the user cancelled or the export failed.
     """
     if not article_ids:
         return None
+    chosen_notes = ask_notes(parent, article_ids, notes or {})
+    if chosen_notes is None:
+        return None
     target = ask_target(parent, suggested_title)
     if target is None:
         return None
     try:
-        _export(parent, archive, article_ids, target)
+        _export(parent, archive, article_ids, target, chosen_notes)
     except BroadsheetError as exc:
         failure_box(parent, exc).exec()
         return None
@@ -82,7 +134,7 @@ def ask_target(parent: QWidget | None, suggested_title: str) -> Path | None:
 
 
 def _export(parent: QWidget | None, archive: Archive, article_ids: Sequence[int],
-            target: Path) -> None:
+            target: Path, notes: Mapping[int, str]) -> None:
     from desktop.pdf import export_pdf
 
     progress: QProgressDialog | None = None
@@ -104,7 +156,7 @@ def _export(parent: QWidget | None, archive: Archive, article_ids: Sequence[int]
     try:
         records = [archive.get(i) for i in article_ids]
         export_pdf(records, target, archive_name=archive.path.name, images=archive,
-                   progress=report)
+                   progress=report, notes=notes)
     finally:
         QApplication.restoreOverrideCursor()
         if progress is not None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import paths
+from desktop.data.archive import Archive
 from desktop.data.importer import ImportReport
 from desktop.data.userarchive import MergeReport
 from desktop.errors import BroadsheetError
@@ -79,12 +80,19 @@ class SeedImport(QObject):
         self._report = ImportReport()
         self._relay = ProgressRelay(self)
         self._relay.progressed.connect(self._on_relay_progressed)
-        self.started_at = _utc_now()
+        self._started_at = _utc_now()
+        # Articles stamped at or after the start before this import wrote anything.
+        self._baseline: set[int] = set()
 
     @property
     def target(self) -> Path | None:
         """The archive imported into (known once the import has started)."""
         return self._target
+
+    def imported_ids(self, archive: Archive) -> list[int]:
+        """The articles this import added or updated in ``archive`` (the target), by id."""
+        since = archive.ids_imported_since(self._started_at)
+        return [i for i in since if i not in self._baseline]
 
     @property
     def cancelled(self) -> bool:
@@ -108,16 +116,21 @@ class SeedImport(QObject):
         """Stop after the chunk being imported; what finished stays in the archive."""
         self._cancelled = True
 
-    def _prepare(self) -> tuple[Path, list[Path], ImportReport]:
+    def _prepare(self) -> tuple[Path, list[Path], ImportReport, set[int]]:
         from desktop.cli import _user_archive_for_import
         from desktop.data.importer import collect_seed_files
 
         report = ImportReport()
         files = collect_seed_files(self._sources, report)
-        return _user_archive_for_import(), files, report
+        target = _user_archive_for_import()
+        baseline: set[int] = set()
+        if target.exists():
+            with Archive(target) as archive:
+                baseline = set(archive.ids_imported_since(self._started_at))
+        return target, files, report, baseline
 
-    def _on_prepared(self, result: tuple[Path, list[Path], ImportReport]) -> None:
-        self._target, self._files, found = result
+    def _on_prepared(self, result: tuple[Path, list[Path], ImportReport, set[int]]) -> None:
+        self._target, self._files, found, self._baseline = result
         _add_report(self._report, found)
         self.progressed.emit(0, len(self._files))
         self._next_chunk()

@@ -748,9 +748,9 @@ class MainWindow(QMainWindow):
 
     def _on_import_finished(self, report: ImportReport, target: Path | None) -> None:
         flow, self._import = self._import, None
-        if target is not None and self._shows_bundled_or(target):
+        if target is not None and flow is not None and self._shows_bundled_or(target):
             self.reload_archive(target)
-            self._open_first_imported(flow.job.started_at if flow is not None else None)
+            self._open_first_imported(flow)
         self.import_finished.emit(report)
 
     def _on_import_failed(self, _reason: str) -> None:
@@ -760,11 +760,9 @@ class MainWindow(QMainWindow):
         here = self._archive.path.resolve()
         return here in (paths.bundled_archive().resolve(), target.resolve())
 
-    def _open_first_imported(self, since: str | None) -> None:
-        if since is None:
-            return
+    def _open_first_imported(self, flow: ImportFlow) -> None:
         try:
-            ids = self._archive.ids_imported_since(since)
+            ids = flow.job.imported_ids(self._archive)
         except BroadsheetError:
             return
         if ids:
@@ -1116,7 +1114,26 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Open an article or search first.", STATUS_MS)
             return
-        export_articles_dialog(self, self._archive, ids, title)
+        self.notes.flush()
+        export_articles_dialog(self, self._archive, ids, title, notes=self._notes_on(ids))
+
+    def _notes_on(self, article_ids: list[int]) -> dict[int, str]:
+        """The reader's notes on these articles of the open archive, by id."""
+        try:
+            by_url = {note.url: note.text for note in self._userdata.notes()}
+        except UserDataError:
+            return {}
+        if not by_url:
+            return {}
+        found = {}
+        for record_id in article_ids:
+            try:
+                url = self._archive.get(record_id).article.normalized_url
+            except BroadsheetError:
+                continue
+            if url in by_url:
+                found[record_id] = by_url[url]
+        return found
 
     def _on_shortcuts_triggered(self) -> None:
         if self._shortcuts_dialog is None:

@@ -1,10 +1,12 @@
 """Where the reader left off: window geometry, splitter, zoom, theme and the last article.
 
 ``save_session`` writes them to ``UserData`` settings when the window closes;
-``restore_session`` puts them back at start. The check modes (``--screenshot``,
-``--self-test``) and a start with ``--open``/``--search`` never restore, so they do not
-depend on an earlier run. Reading positions within articles are the window's (saved on
-leaving an article). A setting that cannot be read or is malformed is skipped.
+``restore_session`` puts the window back before it is shown, and ``reopen_last_article`` opens
+the last article once it is (the reading position depends on the shown reader's size). The
+check modes (``--screenshot``, ``--self-test``) and a start with ``--open``/``--search`` never
+restore, so they do not depend on an earlier run. Reading positions within articles are the
+window's (saved on leaving an article). A setting that cannot be read or is malformed is
+skipped.
 """
 
 from __future__ import annotations
@@ -61,9 +63,17 @@ def restore_session(window: MainWindow, userdata: UserData, *, theme: bool = Tru
     mode = settings[Setting.THEME]
     if theme and mode in THEMES:
         window.set_theme_mode(mode)  # type: ignore[arg-type]
-    last = settings[Setting.LAST_ARTICLE]
-    if isinstance(last, str):
-        try:
-            window.open_reference(last)
-        except BroadsheetError:
-            pass  # the article is not in this archive any more: start without it
+
+
+def reopen_last_article(window: MainWindow, userdata: UserData) -> bool:
+    """Open the article read last, at its reading position; False when there is none."""
+    try:
+        last = userdata.setting(Setting.LAST_ARTICLE)
+    except UserDataError:
+        return False
+    if not isinstance(last, str):
+        return False
+    try:
+        return window.open_reference(last)
+    except BroadsheetError:
+        return False  # the article is not in this archive any more: start without it

@@ -524,7 +524,7 @@ def test_export_pdf_offers_the_open_article_then_the_search_results(
     asked: list[tuple[list[int], str]] = []
     monkeypatch.setattr(
         export, "export_articles_dialog",
-        lambda parent, arch, ids, title: asked.append((list(ids), title)),
+        lambda parent, arch, ids, title, notes=None: asked.append((list(ids), title)),
     )
     toolbar_actions = [a for tb in window.findChildren(QToolBar) for a in tb.actions()]
     assert window.commands.export_pdf in toolbar_actions
