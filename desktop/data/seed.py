@@ -521,12 +521,38 @@ def recover_title(slug: Sequence[str], texts: Iterable[str]) -> str:
     return title[:1].upper() + title[1:]
 
 
+_FALLBACK_WORDS = 12
+"""Words of the first paragraph a fallback title keeps when no sentence ends sooner."""
+# Words whose final "." ends an abbreviation, not a sentence ("Mr. Trump said …").
+_ABBREVIATIONS = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "gov", "sen", "rep", "prof", "lt",
+        "col", "capt", "sgt", "rev", "no", "vs", "etc", "inc", "co", "corp", "ltd", "mt",
+        "ft", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec",
+    }
+)
+
+
+def _ends_sentence(word: str) -> bool:
+    """True when ``word`` ends a sentence: final ``.``, ``!`` or ``?``, not an abbreviation."""
+    stem = word.rstrip("\"'”’)]")
+    if not stem.endswith((".", "!", "?")):
+        return False
+    core = stem.rstrip(".!?")
+    return len(core) > 1 and "." not in core and core.lower() not in _ABBREVIATIONS
+
+
 def _fallback_title(blocks: Sequence[Block], outlet: str) -> str:
-    """A title for a URL without a slug: the start of the first paragraph."""
+    """A title for a URL whose slug gives none: the first paragraph's first sentence, or its
+    first ``_FALLBACK_WORDS`` words and "…" when the sentence runs longer."""
     for block in blocks:
         if isinstance(block, Paragraph):
             words = block.text.split()
-            return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+            for count, word in enumerate(words[:_FALLBACK_WORDS], start=1):
+                if _ends_sentence(word):
+                    return " ".join(words[:count])
+            cut = len(words) > _FALLBACK_WORDS
+            return " ".join(words[:_FALLBACK_WORDS]) + ("…" if cut else "")
     return outlet
 
 
@@ -558,7 +584,10 @@ def _parse(data: bytes, source: str) -> Article:
     url = header.url
     outlet = urls.outlet_of(url)
     slug = urls.slug_words(url)
-    title = recover_title(slug, _title_texts(blocks)) if slug else _fallback_title(blocks, outlet)
+    if slug and not urls.slug_names_section(url):
+        title = recover_title(slug, _title_texts(blocks))
+    else:
+        title = _fallback_title(blocks, outlet)
     return Article(
         url=url,
         normalized_url=urls.normalize_url(url),

@@ -138,6 +138,9 @@ _ID_TOKEN = re.compile(
     r"^(?:[a-z]{0,2}\d{5,}|(?=(?:[a-z]*\d){3})(?=\d*[a-z])[a-z\d]{6,}|index)$", re.IGNORECASE
 )
 _WORD_SPLIT = re.compile(r"[\W_]+")
+# Outlets whose article URLs end in a section and an id, never in the headline's words.
+_SECTION_ID_SLUG_DOMAINS = frozenset({"bbc.co.uk", "bbc.com"})
+_SECTION_AND_ID = re.compile(r"^[a-z]+(?:[-_][a-z]+)*[-_][0-9]{5,}$", re.IGNORECASE)
 _HOST_OK = re.compile(r"^[^\s/\\?#@:\[\]]+$")
 
 
@@ -300,6 +303,17 @@ def slug_words(url: str) -> list[str]:
     if index is None:
         return []
     return [t.lower() for t in _slug_tokens(segments[index])]
+
+
+def slug_names_section(url: str) -> bool:
+    """True when the URL's slug names a section, not the article: the outlet writes its
+    article URLs as a section and an id (BBC's ``/news/world-us-canada-38305827``)."""
+    parts = _split(url)
+    if parts is None or registrable_domain(_host(parts)) not in _SECTION_ID_SLUG_DOMAINS:
+        return False
+    segments = _segments(url)
+    index = _slug_index(segments)
+    return index is not None and _SECTION_AND_ID.match(segments[index]) is not None
 
 
 def _is_date_part(segments: Sequence[str], index: int) -> bool:

@@ -545,6 +545,24 @@ def test_title_falls_back_to_the_first_words_of_the_body_without_a_slug() -> Non
     assert title_of("https://example.com/index.html", "Short body.") == "Short body."
 
 
+def test_a_section_and_id_slug_gives_the_fallback_title_not_the_section() -> None:
+    url = "https://www.bbc.co.uk/news/world-us-canada-38305827"
+    body = "World leaders met in Canada on Monday. The US sent its envoy."
+    assert title_of(url, body) == "World leaders met in Canada on Monday."
+    assert parse_seed(TEST_SEEDS_DIR / "bbc_trump_team.txt").title == (
+        "As Donald Trump's 20 January inauguration draws closer, the president-elect's "
+        "administration is…"
+    )
+
+
+def test_fallback_title_stops_at_a_sentence_end_not_an_abbreviation() -> None:
+    body = "Mr. Smith met Dr. Jones at St. Paul's in the U.S. today. Then they left."
+    assert title_of("https://example.com/", body) == (
+        "Mr. Smith met Dr. Jones at St. Paul's in the U.S. today."
+    )
+    assert title_of("https://example.com/", "Fire! Crowds ran.") == "Fire!"
+
+
 # --- the hand-made seeds in tests/data/seeds ------------------------------------------------
 
 GOOD_SEEDS = {

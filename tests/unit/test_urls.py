@@ -12,6 +12,7 @@ from desktop.data.urls import (
     normalize_url,
     outlet_of,
     section_of,
+    slug_names_section,
     slug_words,
 )
 
@@ -148,6 +149,23 @@ def test_date_of(url: str, date: str | None) -> None:
 )
 def test_slug_words(url: str, words: list[str]) -> None:
     assert slug_words(url) == words
+
+
+@pytest.mark.parametrize(
+    ("url", "names_section"),
+    [
+        ("https://www.bbc.co.uk/news/world-us-canada-38305827", True),
+        ("https://www.bbc.com/news/world-38305827", True),
+        ("https://www.bbc.co.uk/news/uk-politics-37797331", True),
+        ("https://www.bbc.co.uk/sport/football/38305827", False),
+        (INDEPENDENT, False),
+        ("https://www.reuters.com/article/us-usa-trump-idUSKBN1431Z1", False),
+        ("https://example.com/news/world-us-canada-38305827", False),
+        ("not a url", False),
+    ],
+)
+def test_slug_names_section_only_for_section_and_id_urls(url: str, names_section: bool) -> None:
+    assert slug_names_section(url) is names_section
 
 
 @pytest.mark.parametrize(
