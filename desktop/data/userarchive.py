@@ -5,9 +5,9 @@ a copy of the bundled archive on the first own import (``ensure_user_archive``).
 update brings a newer bundled archive, ``merge_bundled`` merges its new and changed articles
 into the user's archive under the import rules (nothing deleted, earlier versions kept,
 unchanged text skipped) by handing them to the importer's own ``store_articles``: there is no
-second importer here, and ``importer`` (with sqlite_utils) is loaded only when a merge runs.
-What a merge needs beyond ``Archive``'s queries and the importer's functions is in the small
-adapters marked ADAPTER below.
+second importer here, and ``importer`` (with sqlite_utils) is loaded only when a merge or the
+first copy runs. Reads go through ``Archive``; the one write outside ``store_articles`` (which
+bundled archive was merged) is the importer's ``set_meta``.
 """
 
 from __future__ import annotations
@@ -114,15 +114,24 @@ def ensure_user_archive(bundled: Path, user: Path) -> Path:
         if built_at is not None:
             _record_merged(partial, built_at)
         os.replace(partial, user)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, ArchiveError) as exc:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        reason = _reason(exc)
         raise ArchiveError(
             str(user), f"cannot create your own archive: {reason}",
             "free some disk space or check that the folder is writable, or pass --db",
         ) from exc
     return user
+
+
+def _reason(exc: OSError | sqlite3.Error | ArchiveError) -> str:
+    """What went wrong, without the file name a message adds anyway."""
+    if isinstance(exc, ArchiveError):
+        return exc.reason
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -164,7 +173,9 @@ def merge_bundled(bundled: Path, user: Path, progress: Progress | None = None) -
 
     new = updated = unchanged = 0
     with Archive(bundled) as source:
-        ids = _changed_ids(bundled, since=last)
+        # An import stamps its rows before it stamps built_at, within the same second at
+        # most, so "imported since" may offer a few articles again; they come back unchanged.
+        ids = source.ids_imported_since(last)
         if progress is not None:
             progress(0, len(ids))
         for done, chunk in _chunks(ids):
@@ -173,13 +184,7 @@ def merge_bundled(bundled: Path, user: Path, progress: Progress | None = None) -
             unchanged += report.unchanged
             if progress is not None:
                 progress(done, len(ids))
-    try:
-        _record_merged(user, built_at)
-    except sqlite3.Error as exc:
-        raise ArchiveError(
-            str(user), f"cannot write your archive: {exc}",
-            "free some disk space or check that the file is writable",
-        ) from exc
+    _record_merged(user, built_at)
     return MergeReport(True, built_at, new, updated, unchanged)
 
 
@@ -205,33 +210,6 @@ def _bundled_built_at(bundled: Path) -> str | None:
         return archive.metadata().get("built_at")
 
 
-# --- ADAPTERS: small reads and one write the importer and Archive do not offer -------------
-# Wanted instead: ``Archive.ids_imported_since(when: str | None) -> list[int]`` and, in
-# importer.py, ``set_meta(db_path, **values)`` / ``meta(db_path) -> dict[str, str]``.
-
-
-def _changed_ids(bundled: Path, since: str | None) -> list[int]:
-    """Ids of the articles whose current version was imported at or after ``since``.
-
-    An import stamps its rows before it stamps ``built_at``, within the same second at most,
-    so ``>=`` may offer a few articles again; the importer skips those as unchanged.
-    """
-    conn = sqlite3.connect(_ro_uri(bundled, immutable=True), uri=True)
-    try:
-        if since is None:
-            rows = conn.execute("SELECT id FROM articles ORDER BY id").fetchall()
-        else:
-            rows = conn.execute(
-                "SELECT id FROM articles WHERE imported_at >= ? ORDER BY id", (since,)
-            ).fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise ArchiveError(str(bundled), f"cannot read the bundled archive: {exc}",
-                           _REINSTALL) from exc
-    finally:
-        conn.close()
-    return [int(r[0]) for r in rows]
-
-
 def _merged(user: Path) -> str | None:
     """The bundled ``built_at`` last merged into the user's archive, or None."""
     with Archive(user) as archive:
@@ -239,12 +217,11 @@ def _merged(user: Path) -> str | None:
 
 
 def _record_merged(user: Path, built_at: str) -> None:
-    """Record in the user's archive that the bundled archive of ``built_at`` is merged."""
-    conn = sqlite3.connect(user, timeout=10)
-    try:
-        with conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (MERGED_KEY, built_at)
-            )
-    finally:
-        conn.close()
+    """Record in the user's archive that the bundled archive of ``built_at`` is merged.
+
+    Raises:
+        ArchiveError: the user's archive cannot be written.
+    """
+    from desktop.data import importer  # sqlite_utils: only when there is something to write
+
+    importer.set_meta(user, **{MERGED_KEY: built_at})
