@@ -102,7 +102,7 @@ class Actions:
         self.bookmark = self._make("&Bookmark this article", "Ctrl+D", star_icon(),
                                    checkable=True)
         self.search = self._make("&Search the archive", "Ctrl+K")
-        self.save_search = self._make("Sa&ve this search…", "Ctrl+Shift+S")
+        self.save_search = self._make("Sa&ve search…", "Ctrl+Shift+S")
         # Help
         self.shortcuts = self._make("&Keyboard shortcuts", StandardKey.HelpContents)
         self.about = self._make("&About Broadsheet", None)

@@ -95,6 +95,7 @@ ViewName = Literal["reader", "gallery", "search"]
 READER_TAB, GALLERY_TAB = 0, 1
 TREE_PAGE, RESULTS_PAGE = 0, 1
 STATUS_MS = 8000
+NOTES_WIDTH = 330
 WEB_SCHEMES = ("http", "https")
 
 # Window colours of the dark theme; the article itself uses render.PALETTES["dark"].
@@ -667,6 +668,9 @@ class MainWindow(QMainWindow):
             self.tree_model.set_user_group(kind, entries)
             group = self.tree_model.group_index(kind)
             if group.isValid():
+                # Titles take the whole row: entries have nothing in the count column.
+                for row in range(len(entries)):
+                    self.tree.setFirstColumnSpanned(row, group, True)
                 self.tree.expand(group)
 
     def is_bookmarked(self) -> bool:
@@ -942,6 +946,8 @@ class MainWindow(QMainWindow):
     def _on_notes_action_toggled(self, checked: bool) -> None:
         self.notes.setVisible(checked)
         if checked:
+            if self.notes.width() < NOTES_WIDTH:
+                self.resizeDocks([self.notes], [NOTES_WIDTH], Qt.Orientation.Horizontal)
             self.notes.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _on_notes_visibility_changed(self, visible: bool) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QFont
 from typing_extensions import override
 
 from desktop.data.archive import Archive, ArticleSummary, SearchHit, SummaryOrder
@@ -436,6 +437,10 @@ class ArticleTreeModel(QAbstractItemModel):
             return plain_tooltip(self._tooltip(node))
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and node.kind in _GROUP_ORDER:
+            font = QFont()
+            font.setBold(True)
+            return font
         return self._custom_data(node, role)
 
     def _custom_data(self, node: _Node, role: int) -> Any:

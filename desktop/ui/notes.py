@@ -22,7 +22,9 @@ SAVE_DELAY_MS = 500
 
 NO_ARTICLE_HINT = "Open an article to write a note on it."
 EMPTY_HINT = "Your note on this article. It is saved as you type."
-ERROR_COLOUR = "#c0392b"
+ERROR_COLOURS = {"light": "#b03a2e", "dark": "#ff8a7a"}
+"""The error line's colour on a light and on a dark window."""
+EDITOR_MARGIN = 8
 
 
 class NotesPanel(QDockWidget):
@@ -65,6 +67,7 @@ class NotesPanel(QDockWidget):
         self.editor = QPlainTextEdit(body)
         self.editor.setAccessibleName("Note on this article")
         self.editor.setTabChangesFocus(True)
+        self.editor.document().setDocumentMargin(EDITOR_MARGIN)
         self.editor.textChanged.connect(self._on_editor_text_changed)
         self.status_label = QLabel(body)
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -165,8 +168,10 @@ class NotesPanel(QDockWidget):
 
     def _show_status(self, text: str, *, error: bool) -> None:
         palette = self.status_label.palette()
+        window = self.palette().color(QPalette.ColorRole.Window)
+        error_colour = QColor(ERROR_COLOURS["dark" if window.lightness() < 128 else "light"])
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
-        palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_COLOUR) if error else muted)
+        palette.setColor(QPalette.ColorRole.WindowText, error_colour if error else muted)
         self.status_label.setPalette(palette)
         self.status_label.setText(text)
         self.status_label.setVisible(bool(text))

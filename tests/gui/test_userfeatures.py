@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
 )
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from desktop import paths
@@ -36,7 +37,14 @@ from desktop.ui import export, importing
 from desktop.ui.app import forwarded_arguments, open_userdata
 from desktop.ui.instance import SingleInstance
 from desktop.ui.mainwindow import RESULTS_PAGE, TREE_PAGE, MainWindow
-from desktop.ui.models import BOOKMARKS_LABEL, SAVED_SEARCHES_LABEL, NodeKind, Role
+from desktop.ui.models import (
+    BOOKMARKS_LABEL,
+    SAVED_SEARCHES_LABEL,
+    ArticleTreeModel,
+    NodeKind,
+    Role,
+    UserEntry,
+)
 from desktop.ui.session import reopen_last_article, restore_session
 
 # The offscreen platform says these on show() and raise_(); harmless (PLATFORM-NOTES.md).
@@ -192,6 +200,37 @@ def test_a_bookmark_whose_article_is_not_in_the_archive_is_kept_greyed(
     assert "Not in this archive" in row.data(Qt.ItemDataRole.ToolTipRole)
     assert [b.url for b in userdata.bookmarks()] == [normalize_url(GUARDIAN_URL)]
     window.archive.close()
+
+
+def test_tree_with_user_groups_passes_qt_model_tester_as_they_come_and_go(
+    qtmodeltester: ModelTester, archive: Archive
+) -> None:
+    model = ArticleTreeModel(archive)
+    outlets = model.outlet_names()
+    qtmodeltester.check(model)
+    star = UserEntry(GUARDIAN_TITLE, GUARDIAN_URL, "tip", archive.resolve(GUARDIAN_URL))
+    gone = UserEntry("Gone", "https://example.com/gone", "Not in this archive")
+    model.set_user_group(NodeKind.SAVED_SEARCHES, [UserEntry("Floods", "Floods", "tip")])
+    model.set_user_group(NodeKind.BOOKMARKS, [star, gone])
+    rows = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert rows == [BOOKMARKS_LABEL, SAVED_SEARCHES_LABEL, *outlets]
+    assert model.outlet_names() == outlets
+    assert model.index(0, 1).data() == "2"
+    model.set_user_group(NodeKind.BOOKMARKS, [gone])
+    model.set_user_group(NodeKind.SAVED_SEARCHES, [])
+    rows = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert rows == [BOOKMARKS_LABEL, *outlets]
+    assert model.index(0, 0, model.index(0, 0)).data() == "Gone"
+    assert not model.index(0, 0, model.index(0, 0)).flags() & Qt.ItemFlag.ItemIsEnabled
+
+
+def test_sorting_the_tree_keeps_the_user_groups(archive: Archive) -> None:
+    # Not under the model tester: it cannot watch a reset of a lazy model (test_tree_model).
+    model = ArticleTreeModel(archive)
+    model.set_user_group(NodeKind.BOOKMARKS, [UserEntry("Gone", "https://example.com/x", "")])
+    model.set_order("date")
+    assert model.index(0, 0).data() == BOOKMARKS_LABEL
+    assert model.rowCount() == 1 + len(archive.outlets())
 
 
 # -- history and resume ----------------------------------------------------------------------
