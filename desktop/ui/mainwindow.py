@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -326,6 +327,7 @@ class MainWindow(QMainWindow):
         self.tree.setUniformRowHeights(True)
         self.tree.setFrameShape(QTreeView.Shape.NoFrame)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -445,6 +447,7 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(self._on_about_triggered)
         self.sort_combo.currentIndexChanged.connect(self._on_sort_combo_changed)
         self.tree.clicked.connect(self._on_tree_clicked)
+        self.tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
         self._connect_tree()
         self.results_view.selectionModel().currentChanged.connect(self._on_results_current_changed)
         self._down_to_results.activated.connect(self._on_search_field_down_pressed)
@@ -732,6 +735,37 @@ class MainWindow(QMainWindow):
         self.search_bar.search_now(search.query)
         return True
 
+    def remove_user_entry(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        """Remove the bookmark or saved search at ``index`` of the tree; False if it is none."""
+        entry = self.tree_model.user_entry(index)
+        if entry is None:
+            return False
+        if index.data(Role.KIND) == NodeKind.BOOKMARK:
+            ok = self._save_user_data(lambda: self._userdata.remove_bookmark(entry.key))
+        else:
+            ok = self._save_user_data(lambda: self._userdata.delete_saved_search(entry.key))
+        self.refresh_user_groups()
+        self._update_bookmark_action()
+        return ok
+
+    def tree_context_menu(self, index: QModelIndex) -> QMenu | None:
+        """The context menu of a bookmark or saved search row (None for other rows)."""
+        kind = index.data(Role.KIND)
+        if kind not in (NodeKind.BOOKMARK, NodeKind.SAVED_SEARCH):
+            return None
+        menu = QMenu(self.tree)
+        text = "Remove bookmark" if kind == NodeKind.BOOKMARK else "Delete saved search"
+        target = QPersistentModelIndex(index)
+        menu.addAction(text).triggered.connect(
+            lambda: self.remove_user_entry(target))
+        return menu
+
+    def _on_tree_context_menu_requested(self, pos: QPoint) -> None:
+        menu = self.tree_context_menu(self.tree.indexAt(pos))
+        if menu is not None:
+            menu.exec(self.tree.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
     def _update_save_search_action(self, text: str) -> None:
         self.commands.save_search.setEnabled(bool(text.strip()))
 
@@ -742,7 +776,10 @@ class MainWindow(QMainWindow):
 
         Returns the running import (None when one is already running or nothing was given).
         """
-        if self._import is not None or not sources:
+        if self._import is not None:
+            self.statusBar().showMessage("An import is already running.", STATUS_MS)
+            return None
+        if not sources:
             return None
         self._import = ImportFlow(sources, self)
         self._import.finished.connect(self._on_import_finished)

@@ -32,10 +32,10 @@ from desktop.data.importer import import_seeds, set_meta
 from desktop.data.urls import normalize_url
 from desktop.data.userarchive import ensure_user_archive
 from desktop.data.userdata import Setting, UserData, UserDataError
-from desktop.errors import ArticleNotFoundError
+from desktop.errors import ArchiveError, ArticleNotFoundError
 from desktop.ui import export, importing
 from desktop.ui.app import forwarded_arguments, open_userdata
-from desktop.ui.instance import SingleInstance
+from desktop.ui.instance import SingleInstance, default_name
 from desktop.ui.mainwindow import RESULTS_PAGE, TREE_PAGE, MainWindow
 from desktop.ui.models import (
     BOOKMARKS_LABEL,
@@ -199,6 +199,15 @@ def test_a_bookmark_whose_article_is_not_in_the_archive_is_kept_greyed(
     assert not row.flags() & Qt.ItemFlag.ItemIsEnabled
     assert "Not in this archive" in row.data(Qt.ItemDataRole.ToolTipRole)
     assert [b.url for b in userdata.bookmarks()] == [normalize_url(GUARDIAN_URL)]
+    # It cannot be opened to unstar it, so its context menu removes it.
+    menu = window.tree_context_menu(row)
+    assert menu is not None
+    [remove] = menu.actions()
+    assert remove.text() == "Remove bookmark"
+    remove.trigger()
+    assert userdata.bookmarks() == []
+    assert BOOKMARKS_LABEL not in top_rows(window)
+    assert window.tree_context_menu(window.tree_model.index(0, 0)) is None  # an outlet
     window.archive.close()
 
 
@@ -455,6 +464,11 @@ def test_a_saved_search_is_a_tree_node_that_runs_it_with_its_filters(
     assert bar.query == "trump"
     assert bar.filters() == ("BBC News", None)
     assert window.side.currentIndex() == RESULTS_PAGE
+    menu = window.tree_context_menu(row)
+    assert menu is not None and [a.text() for a in menu.actions()] == ["Delete saved search"]
+    menu.actions()[0].trigger()
+    assert window.userdata.saved_searches() == []
+    assert SAVED_SEARCHES_LABEL not in top_rows(window)
 
 
 # -- own imports -----------------------------------------------------------------------------
@@ -581,6 +595,49 @@ def test_a_damaged_data_file_is_set_aside_and_the_reader_is_told(user_dirs: Path
         assert userdata.bookmarks() == []
     finally:
         userdata.close()
+
+
+def test_a_damaged_bundled_archive_is_a_clear_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui.app import _open_archive
+
+    damaged = tmp_path / "archive.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4096)
+    monkeypatch.setattr(paths, "bundled_archive", lambda: damaged)
+    with pytest.raises(ArchiveError) as caught:
+        _open_archive(damaged)
+    assert str(damaged) in str(caught.value)
+    assert "reinstall Broadsheet" in str(caught.value)
+
+
+def test_a_second_broadsheet_hands_over_to_the_running_one_and_exits_0(
+    qtbot: QtBot, tmp_path: Path, archive_path: Path
+) -> None:
+    data = tmp_path / "data"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("BROADSHEET_DATA_DIR", None)
+    command = [sys.executable, "-m", "desktop", "--data-dir", str(data), "--db", str(archive_path)]
+    running = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        probe = SingleInstance(default_name(data))
+        qtbot.waitUntil(lambda: running.poll() is None and probe.try_hand_over([]),
+                        timeout=60000)
+        second = subprocess.run([*command, "--open", GUARDIAN_URL], env=env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode == 0, second.stderr
+        assert running.poll() is None
+
+        def opened_there() -> bool:
+            with UserData.open(data) as userdata:
+                return [h.title for h in userdata.recent()] == [GUARDIAN_TITLE]
+
+        qtbot.waitUntil(opened_there, timeout=20000)
+    finally:
+        running.terminate()
+        _out, err = running.communicate(timeout=30)
+    assert "Traceback" not in err
 
 
 def test_a_second_instance_hands_its_article_to_the_running_window(
