@@ -54,9 +54,14 @@ FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 BATCH_SIZE = 500
 # Fewer seeds to parse than this are parsed in-process: starting workers would cost more.
 _MIN_PARALLEL = 64
+# Files per task handed to a parse worker.
+_CHUNK = 16
 # An import of at least this many files per article already archived rebuilds the search
 # index after the rows (faster in bulk); a smaller one updates it row by row in each batch.
 _REBUILD_RATIO = 1.0
+# Bytes of terms the search index gathers in memory before writing them out (FTS5 option
+# 'hashsize'), during a bulk build.
+_FTS_BULK_HASHSIZE = 64 * 1024 * 1024
 
 Progress = Callable[[int, int], None]
 
@@ -141,7 +146,7 @@ def import_seeds(
     files = collect_seed_files(paths, report)
 
     def batches(writer: _ArchiveWriter) -> Iterator[list[_Item]]:
-        return _file_batches(files, writer, report, progress, workers)
+        return _file_batches(files, _SeedCache(writer.db.conn), report, progress, workers)
 
     return _run(batches, Path(db_path), len(files), compact, report)
 
@@ -228,19 +233,33 @@ def _folder_seeds(folder: Path, report: ImportReport) -> list[Path]:
 
 
 @dataclass(frozen=True)
+class _Record:
+    """A parsed article ready to store, built where it was parsed (in a worker, when there
+    are workers): its content hash, its ``articles`` row (id, version and import time are
+    the writer's to fill in) and its gallery items as (gallery, n, caption, credit, image)."""
+
+    content_hash: str
+    row: dict[str, Any]
+    gallery_items: tuple[tuple[Any, ...], ...]
+
+
+@dataclass(frozen=True)
 class _Item:
-    """One seed to store: its parsed article, or None when these exact bytes were imported
+    """One seed to store: its parsed record, or None when these exact bytes were imported
     before (then ``url`` and ``warnings`` come from that import)."""
 
     source: str
     url: str
     warnings: tuple[str, ...]
-    article: Article | None
+    record: _Record | None
     digest: bytes | None = None
 
 
 def _parsed_item(source: str, article: Article, digest: bytes | None = None) -> _Item:
-    return _Item(source, article.normalized_url, article.warnings, article, digest)
+    content_hash = article.content_hash  # a property that hashes each time: ask once
+    row = _article_row(source, article, content_hash, 0, 0, "")
+    record = _Record(content_hash, row, _gallery_items(article))
+    return _Item(source, article.normalized_url, article.warnings, record, digest)
 
 
 def _read_seed(path: Path) -> bytes | None:
@@ -253,92 +272,139 @@ def _read_seed(path: Path) -> bytes | None:
         return None
 
 
-_Parsed = tuple[bytes | None, Article | str]
+class _SeedCache:
+    """The seed files imported before, looked up by the SHA-256 of their bytes.
+
+    In this process it asks the writer's connection, between batches. Forked parse workers
+    get a copy with every row in memory instead (``in_memory``): a worker reading the file
+    while the writer holds it locked would wait for the batch to be written.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._rows: dict[bytes, tuple[str, str]] | None = None
+
+    def in_memory(self) -> _SeedCache:
+        """A copy that holds every row and never touches the database."""
+        copy = _SeedCache(self._conn)
+        copy._rows = {
+            bytes(digest): (str(url), str(warnings))
+            for digest, url, warnings in self._conn.execute(
+                "SELECT digest, normalized_url, warnings FROM seed_files")
+        }
+        return copy
+
+    def get(self, digest: bytes) -> tuple[str, tuple[str, ...]] | None:
+        """The normalised URL and the warnings of the seed with this digest, or None."""
+        if self._rows is not None:
+            row = self._rows.get(digest)
+        else:
+            rows = self._conn.execute(
+                "SELECT normalized_url, warnings FROM seed_files WHERE digest = ?", [digest]
+            ).fetchall()
+            row = (str(rows[0][0]), str(rows[0][1])) if rows else None
+        return None if row is None else (row[0], tuple(json.loads(row[1])))
 
 
-def _parse_file(path: Path) -> _Parsed:
-    """Read and parse one seed: the digest of its bytes and its article, or why it is rejected.
+def _prepare(path: Path, cache: _SeedCache) -> _Item | str:
+    """One seed file as an item to store, or the reason it is rejected.
 
-    Returns instead of raising, because it runs in worker processes too.
+    A file whose exact bytes were imported before is not parsed again. Returns instead of
+    raising, because it runs in worker processes too.
     """
     data = _read_seed(path)
     try:
         if data is None:
-            return None, parse_seed(path)
-        return hashlib.sha256(data).digest(), parse_seed_bytes(data, str(path))
+            return _parsed_item(str(path), parse_seed(path))  # which says why, or parses
+        digest = hashlib.sha256(data).digest()
+        known = cache.get(digest)
+        if known is not None:
+            return _Item(str(path), known[0], known[1], None, digest)
+        return _parsed_item(str(path), parse_seed_bytes(data, str(path)), digest)
     except SeedError as exc:
-        return None, exc.reason
+        return exc.reason
+
+
+_worker_cache: _SeedCache | None = None
+
+
+def _start_worker(cache: _SeedCache) -> None:
+    """Set up a parse worker: it ignores Ctrl+C (the main process stops the import and says
+    so, once) and looks seeds up in ``cache``."""
+    global _worker_cache
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_cache = cache
+
+
+def _prepare_chunk(paths: Sequence[Path]) -> list[_Item | str]:
+    """``_prepare`` over a few paths in a worker: one task per chunk keeps the cost of
+    passing tasks and results between processes small next to the parsing."""
+    assert _worker_cache is not None, "_start_worker sets up every worker"
+    return [_prepare(path, _worker_cache) for path in paths]
 
 
 def _bounded_map(
-    pool: concurrent.futures.Executor, paths: Sequence[Path], window: int
-) -> Iterator[_Parsed]:
-    """``_parse_file`` over ``paths`` in order, never more than ``window`` results ahead."""
-    pending: collections.deque[concurrent.futures.Future[_Parsed]] = collections.deque()
-    queue = iter(paths)
-    for path in itertools.islice(queue, window):
-        pending.append(pool.submit(_parse_file, path))
+    pool: concurrent.futures.Executor, paths: Sequence[Path], chunk: int, window: int
+) -> Iterator[_Item | str]:
+    """``_prepare`` over ``paths`` in order, in chunks, never more than ``window`` chunks
+    ahead of the caller (so a slow writer never piles parsed articles up in memory)."""
+    chunks = (paths[i:i + chunk] for i in range(0, len(paths), chunk))
+    pending: collections.deque[concurrent.futures.Future[list[_Item | str]]] = (
+        collections.deque()
+    )
+    for part in itertools.islice(chunks, window):
+        pending.append(pool.submit(_prepare_chunk, part))
     while pending:
-        result = pending.popleft().result()
-        for path in itertools.islice(queue, 1):
-            pending.append(pool.submit(_parse_file, path))
-        yield result
+        results = pending.popleft().result()
+        for part in itertools.islice(chunks, 1):
+            pending.append(pool.submit(_prepare_chunk, part))
+        yield from results
 
 
 @contextlib.contextmanager
-def _parser(workers: int, count: int) -> Iterator[Callable[[Sequence[Path]], Iterator[_Parsed]]]:
-    """A function parsing paths in order: in ``workers`` forked processes when that is worth
-    it and possible, else in this process.
+def _preparer(
+    workers: int, cache: _SeedCache, count: int
+) -> Iterator[Callable[[Sequence[Path]], Iterator[_Item | str]]]:
+    """A function preparing paths in order: in ``workers`` forked processes when that is
+    worth it and possible, else in this process. Either way this process stays free to write
+    while the files are read, hashed and parsed.
 
     Only fork is used: it needs no re-entry into the program (frozen bundles included). Callers
     with threads (the window) keep ``workers=1``.
     """
     if workers <= 1 or count < _MIN_PARALLEL or "fork" not in mp.get_all_start_methods():
-        yield lambda paths: map(_parse_file, paths)
+        yield lambda paths: (_prepare(path, cache) for path in paths)
         return
-    # Workers ignore Ctrl+C: the main process stops the import and says so, once.
     pool = concurrent.futures.ProcessPoolExecutor(
         workers, mp_context=mp.get_context("fork"),
-        initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN),
+        initializer=_start_worker, initargs=(cache.in_memory(),),
     )
     try:
-        yield lambda paths: _bounded_map(pool, paths, 4 * BATCH_SIZE)
+        yield lambda paths: _bounded_map(pool, paths, _CHUNK, 4 * workers)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _item(path: Path, parsed: _Parsed, report: ImportReport) -> _Item | None:
-    digest, result = parsed
-    if isinstance(result, str):
-        report.rejected.append((str(path), result))
-        return None
-    return _parsed_item(str(path), result, digest)
-
-
 def _file_batches(
     files: Sequence[Path],
-    writer: _ArchiveWriter,
+    cache: _SeedCache,
     report: ImportReport,
     progress: Progress | None,
     workers: int,
 ) -> Iterator[list[_Item]]:
     """The files as batches of items, in order; rejected files go into the report instead.
 
-    Files whose exact bytes were imported before are found first; only the others are parsed,
-    in worker processes while this one writes when ``workers`` > 1.
+    Progress moves file by file, for files already imported as much as for new ones.
     """
     total = len(files)
     if progress is not None:
         progress(0, total)
-    known = [writer.cached_item(path) for path in files]
-    unknown = [path for path, item in zip(files, known, strict=True) if item is None]
-    with _parser(workers, len(unknown)) as parse:
-        parsed = parse(unknown)
+    with _preparer(workers, cache, total) as prepare:
         batch: list[_Item] = []
-        for done, (path, item) in enumerate(zip(files, known, strict=True), start=1):
-            if item is None:
-                item = _item(path, next(parsed), report)
-            if item is not None:
+        for done, (path, item) in enumerate(zip(files, prepare(files), strict=True), start=1):
+            if isinstance(item, str):
+                report.rejected.append((str(path), item))
+            else:
                 batch.append(item)
             if progress is not None:
                 progress(done, total)
@@ -473,18 +539,23 @@ def _version_row(row: dict[str, Any], superseded_at: str) -> dict[str, Any]:
     return out
 
 
-def _gallery_rows(article_id: int, article: Article) -> list[dict[str, Any]]:
-    return [
-        {
-            "article_id": article_id,
-            "gallery": k,
-            "n": item.n,
-            "caption": item.caption,
-            "credit": item.credit,
-            "image_id": item.image_id,
-        }
+_GALLERY_COLUMNS = ("gallery", "n", "caption", "credit", "image_id")
+
+
+def _gallery_items(article: Article) -> tuple[tuple[Any, ...], ...]:
+    """The article's gallery items as values of ``_GALLERY_COLUMNS``, galleries numbered
+    from 0 in article order."""
+    return tuple(
+        (k, item.n, item.caption, item.credit, item.image_id)
         for k, gallery in enumerate(b for b in article.blocks if isinstance(b, Gallery))
         for item in gallery.items
+    )
+
+
+def _gallery_rows(article_id: int, items: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    return [
+        {"article_id": article_id, **dict(zip(_GALLERY_COLUMNS, item, strict=True))}
+        for item in items
     ]
 
 
@@ -513,7 +584,13 @@ class _ArchiveWriter:
 
     def __init__(self, db_path: Path, expected: int) -> None:
         self.db_path = db_path
+        new_file = not db_path.exists() or db_path.stat().st_size == 0
         self.db = _connect(db_path)
+        if new_file:
+            # A new archive has nothing to lose to a power cut yet, so its batches skip the
+            # disk syncs (a crash of the program still rolls a batch back); finish() commits
+            # last with the default FULL, which makes the whole file durable.
+            self.db.execute("PRAGMA synchronous = OFF")
         self.imported_at = _now()
         self.changed = False
         self.seen: dict[str, str] = {}  # url -> first source file in this import
@@ -543,12 +620,20 @@ class _ArchiveWriter:
                 str(self.db_path), "is an SQLite database but not a Broadsheet archive",
                 "choose another --db",
             )
+        # A new archive gets the list indexes after its rows (one sort each instead of an
+        # insert into each per row); an archive whose first import died before that gets
+        # them now.
+        self.indexes_pending = "meta" not in tables
         with self.db.atomic():
-            if "meta" not in tables:
+            if self.indexes_pending:
                 self._create_schema()
-            for name, columns in _INDEXES.items():
-                self.db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON articles ({columns})")
+            else:
+                self._create_indexes()
             self._ensure_seed_cache()
+
+    def _create_indexes(self) -> None:
+        for name, columns in _INDEXES.items():
+            self.db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON articles ({columns})")
 
     def _ensure_seed_cache(self) -> None:
         """The table of seed files imported before, emptied when the parser has changed.
@@ -617,36 +702,23 @@ class _ArchiveWriter:
 
     # batches
 
-    def cached_item(self, path: Path) -> _Item | None:
-        """The file as an unchanged item when its exact bytes were imported before, else None."""
-        data = _read_seed(path)
-        if data is None:
-            return None
-        digest = hashlib.sha256(data).digest()
-        row = self.db.execute(
-            "SELECT normalized_url, warnings FROM seed_files WHERE digest = ?", [digest]
-        ).fetchone()
-        if row is None:
-            return None
-        return _Item(str(path), str(row[0]), tuple(json.loads(row[1])), None, digest)
-
     def write_batch(self, items: list[_Item], report: ImportReport) -> None:
         """Write one batch of items in one transaction, counting into ``report``."""
         with self.db.atomic():
-            known = self._known({i.url for i in items if i.article is not None})
+            known = self._known({i.url for i in items if i.record is not None})
             next_id = self._next_id()
             batch = _Batch()
             for item in items:
                 report.warnings.extend((item.source, w) for w in item.warnings)
                 self._note_duplicate(item, report)
-                article = item.article
-                if article is None:
+                record = item.record
+                if record is None:
                     report.unchanged += 1
                     continue
                 if item.digest is not None:
                     batch.seeds.append(_seed_row(item))
                 state = known.get(item.url)
-                content_hash = article.content_hash  # a property that hashes each time
+                content_hash = record.content_hash
                 if state is not None and content_hash in state.hashes:
                     # This text is archived already (as the current or an earlier version).
                     report.unchanged += 1
@@ -660,11 +732,10 @@ class _ArchiveWriter:
                     report.updated += 1
                 state.version += 1
                 state.hashes.add(content_hash)
-                batch.rows[item.url] = _article_row(
-                    item.source, article, content_hash, state.id, state.version,
-                    self.imported_at,
-                )
-                batch.galleries[state.id] = _gallery_rows(state.id, article)
+                batch.rows[item.url] = record.row | {
+                    "id": state.id, "version": state.version, "imported_at": self.imported_at,
+                }
+                batch.galleries[state.id] = _gallery_rows(state.id, record.gallery_items)
             if batch.seeds:
                 self._insert("seed_files", batch.seeds, replace=True)
             if batch.rows:
@@ -717,19 +788,21 @@ class _ArchiveWriter:
             self._keep_versions(batch.replaced_ids)
         if batch.versions:
             self._insert("article_versions", batch.versions)
-        ids = [row["id"] for row in batch.rows.values()]
-        marks = ",".join("?" * len(ids))
-        db.execute(f"DELETE FROM gallery_items WHERE article_id IN ({marks})", ids)
+        if batch.replaced_ids:
+            # Only articles archived before have gallery items to replace.
+            marks = ",".join("?" * len(batch.replaced_ids))
+            db.execute(
+                f"DELETE FROM gallery_items WHERE article_id IN ({marks})", batch.replaced_ids
+            )
         self._insert("articles", list(batch.rows.values()), replace=True)
         gallery_rows = [g for rows in batch.galleries.values() for g in rows]
         if gallery_rows:
             self._insert("gallery_items", gallery_rows)
         if not self.rebuild_fts:
             cols = ", ".join(FTS_COLUMNS)
-            db.execute(
-                f"INSERT INTO {FTS_TABLE} (rowid, {cols}) "
-                f"SELECT id, {cols} FROM articles WHERE id IN ({marks})",
-                ids,
+            db.conn.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, {cols}) VALUES (?{', ?' * len(FTS_COLUMNS)})",
+                [[row["id"], *(row[c] for c in FTS_COLUMNS)] for row in batch.rows.values()],
             )
 
     def _insert(
@@ -766,11 +839,21 @@ class _ArchiveWriter:
     # the end
 
     def finish(self, compact: bool) -> None:
-        """Build the index if the rows came first, stamp the archive, compact when asked."""
+        """Build the indexes if the rows came first, stamp the archive, compact when asked."""
         stale = self._meta("fts_stale") == "1"
-        if self.changed or stale or compact:
+        if self.changed or stale or compact or self.indexes_pending:
+            self.db.execute("PRAGMA synchronous = FULL")
             with self.db.atomic():
+                if self.indexes_pending:
+                    self._create_indexes()
                 if stale:
+                    # FTS5 writes its in-memory terms out whenever they pass 'hashsize'
+                    # (1 MB by default), then merges what it wrote; a larger buffer means
+                    # far fewer, larger segments and much less merging for a bulk build.
+                    self.db.execute(
+                        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) "
+                        f"VALUES('hashsize', {_FTS_BULK_HASHSIZE})"
+                    )
                     self.db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
                     self.set_meta(fts_stale="0")
                 self._stamp()
