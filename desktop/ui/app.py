@@ -145,7 +145,7 @@ def _open_archive(db_path: Path) -> Archive:
 def _after_first_paint(window: MainWindow, notices: list[str], restore: bool) -> None:
     if restore:
         reopen_last_article(window, window.userdata)
-    window.start_bundled_merge()
+    window.updates.start_bundled_merge()
     for notice in notices:
         print(f"broadsheet: {notice}", file=sys.stderr)
         box = QMessageBox(QMessageBox.Icon.Warning, "Broadsheet", notice,

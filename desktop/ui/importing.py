@@ -1,5 +1,6 @@
 """The reader's own imports and the bundled-archive merge, run off the GUI thread.
 
+``ArchiveUpdates`` is what the window holds: File › Import seeds…, drops, and the merge.
 ``SeedImport`` imports seed files and folders into the user's archive (made first as a copy of
 the bundled one, as ``broadsheet import`` does) a chunk of files at a time, so a cancel takes
 effect between chunks and what finished stays. ``ImportFlow`` wraps it in the window's
@@ -14,11 +15,13 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QMimeData, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -34,8 +37,12 @@ from desktop.data.userarchive import MergeReport
 from desktop.errors import BroadsheetError
 from desktop.ui.tasks import ProgressRelay, run_in_background
 
+if TYPE_CHECKING:
+    from desktop.ui.mainwindow import MainWindow
+
 CHUNK_FILES = 25
 """Seed files imported per background call; a cancel stops between two of them."""
+STATUS_MS = 8000
 
 
 def _utc_now() -> str:
@@ -310,3 +317,117 @@ def merge_wanted(archive_path: Path) -> bool:
     """True when the window shows the user's archive and a bundled archive exists."""
     user, bundled = paths.user_archive(), paths.bundled_archive()
     return bundled.is_file() and archive_path.resolve() == user.resolve()
+
+
+def dropped_paths(mime: QMimeData | None) -> list[str]:
+    """The local files and folders being dragged in, or [] when anything else is."""
+    if mime is None or not mime.hasUrls():
+        return []
+    urls = mime.urls()
+    if not urls or not all(u.isLocalFile() for u in urls):
+        return []
+    return [u.toLocalFile() for u in urls]
+
+
+class ArchiveUpdates(QObject):
+    """The window's own imports (File › Import seeds…, drag and drop) and start-up merge.
+
+    After an import the window shows the user's archive (switching from the bundled one, or
+    reloading it) and opens the first article the import added; other archives stay open.
+
+    Signals:
+        import_finished(object): an import ended (its ``ImportReport``), the window updated.
+        merge_finished(object): the merge of the bundled archive ended (its ``MergeReport``).
+    """
+
+    import_finished = Signal(object)
+    merge_finished = Signal(object)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._import: ImportFlow | None = None
+        self._merge: BundledMerge | None = None
+        window.commands.import_seeds.triggered.connect(self._on_import_seeds_triggered)
+
+    def _status(self, text: str, ms: int = STATUS_MS) -> None:
+        self._window.statusBar().showMessage(text, ms)
+
+    # -- imports -----------------------------------------------------------------------------
+
+    def import_seeds(self, sources: Sequence[str | Path]) -> ImportFlow | None:
+        """Import seed files and folders into the user's archive, with progress and a report.
+
+        Returns the running import (None when one is already running or nothing was given).
+        """
+        if self._import is not None:
+            self._status("An import is already running.")
+            return None
+        if not sources:
+            return None
+        self._import = ImportFlow(sources, self._window)
+        self._import.finished.connect(self._on_import_finished)
+        self._import.failed.connect(self._on_import_failed)
+        self._import.start()
+        return self._import
+
+    def _on_import_seeds_triggered(self) -> None:
+        files, _filter = QFileDialog.getOpenFileNames(
+            self._window, "Import seeds", str(Path.home()), "Seed files (*.txt);;All files (*)"
+        )
+        if files:
+            self.import_seeds(files)
+
+    def _on_import_finished(self, report: ImportReport, target: Path | None) -> None:
+        flow, self._import = self._import, None
+        if target is not None and flow is not None and self._shows_bundled_or(target):
+            self._window.reload_archive(target)
+            self._open_first_imported(flow)
+        self.import_finished.emit(report)
+
+    def _on_import_failed(self, _reason: str) -> None:
+        self._import = None
+
+    def _shows_bundled_or(self, target: Path) -> bool:
+        here = self._window.archive.path.resolve()
+        return here in (paths.bundled_archive().resolve(), target.resolve())
+
+    def _open_first_imported(self, flow: ImportFlow) -> None:
+        try:
+            ids = flow.job.imported_ids(self._window.archive)
+        except BroadsheetError:
+            return
+        if ids:
+            self._window.open_article(ids[0])
+
+    # -- the bundled merge -------------------------------------------------------------------
+
+    def start_bundled_merge(self) -> bool:
+        """When the window shows the user's archive, merge a newer bundled archive into it in
+        the background, with a status-bar message; False when there is nothing to do."""
+        path = self._window.archive.path
+        if self._merge is not None or not merge_wanted(path):
+            return False
+        self._merge = BundledMerge(paths.bundled_archive(), path, self)
+        self._merge.progressed.connect(self._on_merge_progressed)
+        self._merge.finished.connect(self._on_merge_finished)
+        self._merge.failed.connect(self._on_merge_failed)
+        self._merge.start()
+        return True
+
+    def _on_merge_progressed(self, done: int, total: int) -> None:
+        if total:
+            self._status("Adding the new articles of the bundled archive to yours… "
+                         f"{done:,} of {total:,}", 0)
+
+    def _on_merge_finished(self, report: MergeReport) -> None:
+        self._merge = None
+        if report.merged and report.new + report.updated:
+            self._window.reload_archive(self._window.archive.path)
+        message = report.summary()
+        self._status(message[:1].upper() + message[1:] + ".")
+        self.merge_finished.emit(report)
+
+    def _on_merge_failed(self, reason: str) -> None:
+        self._merge = None
+        self._status(f"The bundled archive could not be merged: {reason}", 0)

@@ -1,20 +1,22 @@
-"""The main window: layout, menus, toolbar and status bar, with all wiring in one place.
+"""The main window: layout, menus, toolbar and status bar, and the wiring of its widgets.
 
 Left, the Outlet › Section › Article tree (or the search results while searching), with the
 reader's Bookmarks and Saved searches above the outlets; centre, the Reader and Gallery tabs;
 right, the Notes panel (``notes.py``) when shown. The reader's own data comes from
-``UserData``; its lists are built in ``userlists.py``, the session in ``session.py`` and imports
-in ``importing.py``. Every QAction comes from ``actions.py``; every signal is connected in
-``MainWindow._connect_signals()``. Seed-derived text reaches widgets only as plain text
-(labels, titles and message boxes are set to ``Qt.TextFormat.PlainText``). No SQL and no
-markup here: queries go through ``Archive``, HTML comes from ``render.py`` via the reader.
+``UserData``: bookmarks and saved searches are served by ``library.py``, own imports and the
+bundled merge by ``importing.py``, the session by ``session.py``, the Recently read menu by
+``userlists.py``; the window keeps reading positions and history as articles open. Every
+QAction comes from ``actions.py``; the window's own signals are connected in
+``MainWindow._connect_signals()``, and the two controllers wire the actions they serve.
+Seed-derived text reaches widgets only as plain text (labels, titles and message boxes are set
+to ``Qt.TextFormat.PlainText``). No SQL and no markup here: queries go through ``Archive``,
+HTML comes from ``render.py`` via the reader.
 """
 
 from __future__ import annotations
 
 import argparse
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -52,11 +54,9 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QListView,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -72,20 +72,19 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from desktop import __version__, paths
+from desktop import __version__
 from desktop.data.archive import Archive, SearchHit
 from desktop.data.article import ArchivedArticle
-from desktop.data.importer import ImportReport
 from desktop.data.search import highlight_terms
-from desktop.data.userarchive import MergeReport
 from desktop.data.userdata import UserData, UserDataError
 from desktop.errors import ArchiveError, BroadsheetError
 from desktop.render import RenderOptions, format_date
 from desktop.ui import userlists
 from desktop.ui.actions import Actions
 from desktop.ui.gallery import GalleryView
-from desktop.ui.importing import BundledMerge, ImportFlow, merge_wanted
-from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, NodeKind, Role, SearchResultModel
+from desktop.ui.importing import ArchiveUpdates, dropped_paths
+from desktop.ui.library import LibraryController
+from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, SearchResultModel
 from desktop.ui.notes import NotesPanel
 from desktop.ui.reader import ReaderPane
 from desktop.ui.search import RESULT_LIMIT, SearchBar, SearchHitDelegate
@@ -240,17 +239,14 @@ class ArticleTreeView(QTreeView):
 class MainWindow(QMainWindow):
     """Broadsheet's window over one open archive and the reader's own data.
 
+    ``library`` (``library.py``) serves bookmarks and saved searches, ``updates``
+    (``importing.py``) own imports and the bundled merge; both wire the actions they serve.
+
     Signals:
         article_opened(int): an article was shown in the reader (its id).
-        import_finished(object): an own import ended (its ``ImportReport``) and the window
-            shows the archive it went into.
-        merge_finished(object): the start-up merge of the bundled archive ended (its
-            ``MergeReport``).
     """
 
     article_opened = Signal(int)
-    import_finished = Signal(object)
-    merge_finished = Signal(object)
 
     def __init__(
         self, archive: Archive, theme: ThemeMode = "system", userdata: UserData | None = None
@@ -275,8 +271,6 @@ class MainWindow(QMainWindow):
             self._light_palette = QApplication.style().standardPalette()
         self._shortcuts_dialog: QDialog | None = None
         self._message = ""
-        self._import: ImportFlow | None = None
-        self._merge: BundledMerge | None = None
         self.remember_session = False
         self.commands = Actions(self)
         self._build_widgets()
@@ -284,9 +278,11 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect_signals()
+        self.library = LibraryController(self)
+        self.updates = ArchiveUpdates(self)
         self.set_theme_mode(theme)
         self._show_archive_state()
-        self.refresh_user_groups()
+        self.library.refresh()
         self.setAcceptDrops(True)
         self.resize(1280, 800)
 
@@ -418,10 +414,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         a = self.commands
         a.open_archive.triggered.connect(self._on_open_archive_triggered)
-        a.import_seeds.triggered.connect(self._on_import_seeds_triggered)
         a.export_pdf.triggered.connect(self._on_export_pdf_triggered)
-        a.bookmark.triggered.connect(self._on_bookmark_triggered)
-        a.save_search.triggered.connect(self._on_save_search_triggered)
         a.notes.toggled.connect(self._on_notes_action_toggled)
         self.notes.visibilityChanged.connect(self._on_notes_visibility_changed)
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
@@ -446,15 +439,12 @@ class MainWindow(QMainWindow):
         a.shortcuts.triggered.connect(self._on_shortcuts_triggered)
         a.about.triggered.connect(self._on_about_triggered)
         self.sort_combo.currentIndexChanged.connect(self._on_sort_combo_changed)
-        self.tree.clicked.connect(self._on_tree_clicked)
-        self.tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
         self._connect_tree()
         self.results_view.selectionModel().currentChanged.connect(self._on_results_current_changed)
         self._down_to_results.activated.connect(self._on_search_field_down_pressed)
         self.search_bar.search_finished.connect(self._on_search_bar_search_finished)
         self.search_bar.search_failed.connect(self._on_search_bar_search_failed)
         self.search_bar.search_cleared.connect(self._on_search_bar_search_cleared)
-        self.search_bar.field.textChanged.connect(self._update_save_search_action)
         self.reader.gallery_requested.connect(self._on_reader_gallery_requested)
         self.reader.source_requested.connect(self._on_reader_source_requested)
         self.reader.zoom_changed.connect(self._on_reader_zoom_changed)
@@ -498,9 +488,8 @@ class MainWindow(QMainWindow):
         self.side.setCurrentIndex(TREE_PAGE)
         self.gallery.set_article(None, None)
         self.notes.set_article(None)
-        self._update_bookmark_action()
         self._show_archive_state()
-        self.refresh_user_groups()
+        self.library.refresh()
         if old is not archive:
             old.close()
 
@@ -560,9 +549,9 @@ class MainWindow(QMainWindow):
         self.gallery.set_article(record, self._archive)
         self._reveal_in_tree(record)
         self.notes.set_article(record.article.url, record.article.title)
-        self._update_bookmark_action()
-        self._save_user_data(lambda: self._userdata.record_open(record.article.url,
-                                                                record.article.title))
+        self.library.update_bookmark_action()
+        self.library.write(lambda: self._userdata.record_open(record.article.url,
+                                                              record.article.title))
         self.setWindowTitle(
             f"{record.article.title} — {self._archive.path.name} — Broadsheet".replace(
                 "[*]", "[*][*]"
@@ -646,197 +635,8 @@ class MainWindow(QMainWindow):
         if self._current is None:
             return
         url, fraction = self._current.article.url, self.reading_position()
-        self._save_user_data(lambda: self._userdata.set_position(url, fraction))
+        self.library.write(lambda: self._userdata.set_position(url, fraction))
         self.notes.flush()
-
-    def _save_user_data(self, write: Callable[[], object]) -> bool:
-        """Run one write to the reader's data; a failure is one status-bar line, not a dialog."""
-        try:
-            write()
-        except UserDataError as exc:
-            self.statusBar().showMessage(f"Not saved: {exc}", STATUS_MS)
-            return False
-        return True
-
-    def refresh_user_groups(self) -> None:
-        """Rebuild the Bookmarks and Saved searches rows from the reader's data."""
-        try:
-            bookmarks = userlists.bookmark_entries(self._userdata, self._archive)
-            searches = userlists.saved_search_entries(self._userdata)
-        except UserDataError as exc:
-            self.statusBar().showMessage(str(exc), STATUS_MS)
-            return
-        for kind, entries in ((NodeKind.BOOKMARKS, bookmarks),
-                              (NodeKind.SAVED_SEARCHES, searches)):
-            self.tree_model.set_user_group(kind, entries)
-            group = self.tree_model.group_index(kind)
-            if group.isValid():
-                # Titles take the whole row: entries have nothing in the count column.
-                for row in range(len(entries)):
-                    self.tree.setFirstColumnSpanned(row, group, True)
-                self.tree.expand(group)
-
-    def is_bookmarked(self) -> bool:
-        """True when the open article is bookmarked."""
-        if self._current is None:
-            return False
-        try:
-            return self._userdata.is_bookmarked(self._current.article.url)
-        except UserDataError:
-            return False
-
-    def set_bookmarked(self, starred: bool) -> bool:
-        """Star or unstar the open article; False when there is none or it failed."""
-        record = self._current
-        if record is None:
-            return False
-        if starred:
-            ok = self._save_user_data(
-                lambda: self._userdata.add_bookmark(record.article.url, record.article.title))
-        else:
-            ok = self._save_user_data(lambda: self._userdata.remove_bookmark(record.article.url))
-        self.refresh_user_groups()
-        self._update_bookmark_action()
-        if ok:
-            self.statusBar().showMessage("Bookmarked." if starred else "Bookmark removed.",
-                                         STATUS_MS)
-        return ok
-
-    def _update_bookmark_action(self) -> None:
-        action = self.commands.bookmark
-        action.setEnabled(self._current is not None)
-        action.setChecked(self.is_bookmarked())
-        action.setText("Remove &bookmark" if action.isChecked() else "&Bookmark this article")
-
-    def save_current_search(self, name: str) -> bool:
-        """Save the search bar's query and filters under ``name``; False when it failed."""
-        query = self.search_bar.query.strip()
-        if not query or not name.strip():
-            return False
-        outlet, section = self.search_bar.filters()
-        ok = self._save_user_data(
-            lambda: self._userdata.save_search(name, query, outlet, section))
-        self.refresh_user_groups()
-        if ok:
-            self.statusBar().showMessage(f"Search saved as “{name.strip()}”.", STATUS_MS)
-        return ok
-
-    def run_saved_search(self, name: str) -> bool:
-        """Put a saved search's query and filters in the search bar and run it."""
-        try:
-            found = [s for s in self._userdata.saved_searches() if s.name == name]
-        except UserDataError as exc:
-            self.statusBar().showMessage(str(exc), STATUS_MS)
-            return False
-        if not found:
-            return False
-        search = found[0]
-        self.search_bar.set_filters(search.outlet, search.section)
-        self.search_bar.search_now(search.query)
-        return True
-
-    def remove_user_entry(self, index: QModelIndex | QPersistentModelIndex) -> bool:
-        """Remove the bookmark or saved search at ``index`` of the tree; False if it is none."""
-        entry = self.tree_model.user_entry(index)
-        if entry is None:
-            return False
-        if index.data(Role.KIND) == NodeKind.BOOKMARK:
-            ok = self._save_user_data(lambda: self._userdata.remove_bookmark(entry.key))
-        else:
-            ok = self._save_user_data(lambda: self._userdata.delete_saved_search(entry.key))
-        self.refresh_user_groups()
-        self._update_bookmark_action()
-        return ok
-
-    def tree_context_menu(self, index: QModelIndex) -> QMenu | None:
-        """The context menu of a bookmark or saved search row (None for other rows)."""
-        kind = index.data(Role.KIND)
-        if kind not in (NodeKind.BOOKMARK, NodeKind.SAVED_SEARCH):
-            return None
-        menu = QMenu(self.tree)
-        text = "Remove bookmark" if kind == NodeKind.BOOKMARK else "Delete saved search"
-        target = QPersistentModelIndex(index)
-        menu.addAction(text).triggered.connect(
-            lambda: self.remove_user_entry(target))
-        return menu
-
-    def _on_tree_context_menu_requested(self, pos: QPoint) -> None:
-        menu = self.tree_context_menu(self.tree.indexAt(pos))
-        if menu is not None:
-            menu.exec(self.tree.viewport().mapToGlobal(pos))
-            menu.deleteLater()
-
-    def _update_save_search_action(self, text: str) -> None:
-        self.commands.save_search.setEnabled(bool(text.strip()))
-
-    # -- own imports and the bundled merge ---------------------------------------------------
-
-    def import_seeds(self, sources: list[str | Path]) -> ImportFlow | None:
-        """Import seed files and folders into the user's archive, with progress and a report.
-
-        Returns the running import (None when one is already running or nothing was given).
-        """
-        if self._import is not None:
-            self.statusBar().showMessage("An import is already running.", STATUS_MS)
-            return None
-        if not sources:
-            return None
-        self._import = ImportFlow(sources, self)
-        self._import.finished.connect(self._on_import_finished)
-        self._import.failed.connect(self._on_import_failed)
-        self._import.start()
-        return self._import
-
-    def _on_import_finished(self, report: ImportReport, target: Path | None) -> None:
-        flow, self._import = self._import, None
-        if target is not None and flow is not None and self._shows_bundled_or(target):
-            self.reload_archive(target)
-            self._open_first_imported(flow)
-        self.import_finished.emit(report)
-
-    def _on_import_failed(self, _reason: str) -> None:
-        self._import = None
-
-    def _shows_bundled_or(self, target: Path) -> bool:
-        here = self._archive.path.resolve()
-        return here in (paths.bundled_archive().resolve(), target.resolve())
-
-    def _open_first_imported(self, flow: ImportFlow) -> None:
-        try:
-            ids = flow.job.imported_ids(self._archive)
-        except BroadsheetError:
-            return
-        if ids:
-            self.open_article(ids[0])
-
-    def start_bundled_merge(self) -> bool:
-        """When this is the user's archive, merge a newer bundled archive into it, in the
-        background with a status-bar message; False when there is nothing to do."""
-        if self._merge is not None or not merge_wanted(self._archive.path):
-            return False
-        self._merge = BundledMerge(paths.bundled_archive(), self._archive.path, self)
-        self._merge.progressed.connect(self._on_merge_progressed)
-        self._merge.finished.connect(self._on_merge_finished)
-        self._merge.failed.connect(self._on_merge_failed)
-        self._merge.start()
-        return True
-
-    def _on_merge_progressed(self, done: int, total: int) -> None:
-        if total:
-            self.statusBar().showMessage(
-                f"Adding the new articles of the bundled archive to yours… {done:,} of {total:,}")
-
-    def _on_merge_finished(self, report: MergeReport) -> None:
-        self._merge = None
-        if report.merged and report.new + report.updated:
-            self.reload_archive(self._archive.path)
-        message = report.summary()
-        self.statusBar().showMessage(message[:1].upper() + message[1:] + ".", STATUS_MS)
-        self.merge_finished.emit(report)
-
-    def _on_merge_failed(self, reason: str) -> None:
-        self._merge = None
-        self.statusBar().showMessage(f"The bundled archive could not be merged: {reason}")
 
     # -- history -----------------------------------------------------------------------------
 
@@ -950,35 +750,8 @@ class MainWindow(QMainWindow):
         article_id = self.tree_model.article_id(current)
         if article_id is not None and (self._current is None or self._current.id != article_id):
             self.open_article(article_id)
-        elif current.data(Role.KIND) == NodeKind.SAVED_SEARCH:
-            self._run_saved_search_at(current)
-
-    def _on_tree_clicked(self, index: QModelIndex) -> None:
-        # A click on the current saved search runs it again (currentChanged does not fire).
-        if index.data(Role.KIND) == NodeKind.SAVED_SEARCH and index == self.tree.currentIndex():
-            self._run_saved_search_at(index)
-
-    def _run_saved_search_at(self, index: QModelIndex) -> None:
-        entry = self.tree_model.user_entry(index)
-        if entry is not None:
-            self.run_saved_search(entry.key)
-
-    def _on_bookmark_triggered(self, checked: bool) -> None:
-        if self._current is None:
-            self.statusBar().showMessage("Open an article first.", STATUS_MS)
-            self._update_bookmark_action()
-            return
-        self.set_bookmarked(checked)
-
-    def _on_save_search_triggered(self) -> None:
-        query = self.search_bar.query.strip()
-        if not query:
-            self.statusBar().showMessage("Type a search first.", STATUS_MS)
-            return
-        name, ok = QInputDialog.getText(self, "Save search", "Name of the saved search:",
-                                        text=query)
-        if ok and name.strip():
-            self.save_current_search(name)
+        else:
+            self.library.run_saved_search_at(current)
 
     def _on_notes_action_toggled(self, checked: bool) -> None:
         self.notes.setVisible(checked)
@@ -994,13 +767,6 @@ class MainWindow(QMainWindow):
     def _on_recent_menu_about_to_show(self) -> None:
         userlists.fill_recent_menu(self.recent_menu, self._userdata, self._archive,
                                    self.open_article)
-
-    def _on_import_seeds_triggered(self) -> None:
-        files, _filter = QFileDialog.getOpenFileNames(
-            self, "Import seeds", str(Path.home()), "Seed files (*.txt);;All files (*)"
-        )
-        if files:
-            self.import_seeds(list(files))
 
     def handle_arguments(self, argv: list[str]) -> None:
         """Arguments a second start handed over: open, search, view; then come to the front."""
@@ -1025,19 +791,19 @@ class MainWindow(QMainWindow):
 
     @override
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _dropped_paths(event):
+        if dropped_paths(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     @override
     def dropEvent(self, event: QDropEvent) -> None:
-        dropped = _dropped_paths(event)
+        dropped = dropped_paths(event.mimeData())
         if not dropped:
             event.ignore()
             return
         event.acceptProposedAction()
-        self.import_seeds(list(dropped))
+        self.updates.import_seeds(dropped)
 
     def _on_sort_combo_changed(self, _row: int) -> None:
         self.tree_model.set_order(self.sort_combo.currentData())
@@ -1158,25 +924,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Open an article or search first.", STATUS_MS)
             return
         self.notes.flush()
-        export_articles_dialog(self, self._archive, ids, title, notes=self._notes_on(ids))
-
-    def _notes_on(self, article_ids: list[int]) -> dict[int, str]:
-        """The reader's notes on these articles of the open archive, by id."""
-        try:
-            by_url = {note.url: note.text for note in self._userdata.notes()}
-        except UserDataError:
-            return {}
-        if not by_url:
-            return {}
-        found = {}
-        for record_id in article_ids:
-            try:
-                url = self._archive.get(record_id).article.normalized_url
-            except BroadsheetError:
-                continue
-            if url in by_url:
-                found[record_id] = by_url[url]
-        return found
+        export_articles_dialog(self, self._archive, ids, title, notes=self.library.notes_on(ids))
 
     def _on_shortcuts_triggered(self) -> None:
         if self._shortcuts_dialog is None:
@@ -1242,14 +990,3 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Close
-
-
-def _dropped_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
-    """The local files and folders being dragged in, or [] when anything else is."""
-    mime = event.mimeData()
-    if mime is None or not mime.hasUrls():
-        return []
-    urls = mime.urls()
-    if not urls or not all(u.isLocalFile() for u in urls):
-        return []
-    return [u.toLocalFile() for u in urls]

@@ -175,7 +175,7 @@ def test_bookmarks_and_notes_survive_an_archive_rebuilt_with_other_ids(
     assert old_id != new_id
     window = make_window(qtbot, Archive(first), userdata)
     window.open_reference(GUARDIAN_URL)
-    window.set_bookmarked(True)
+    window.library.set_bookmarked(True)
     window.notes.editor.setPlainText(NOTE)
     assert window.notes.flush()
     window.set_archive(Archive(second))
@@ -200,14 +200,14 @@ def test_a_bookmark_whose_article_is_not_in_the_archive_is_kept_greyed(
     assert "Not in this archive" in row.data(Qt.ItemDataRole.ToolTipRole)
     assert [b.url for b in userdata.bookmarks()] == [normalize_url(GUARDIAN_URL)]
     # It cannot be opened to unstar it, so its context menu removes it.
-    menu = window.tree_context_menu(row)
+    menu = window.library.context_menu(row)
     assert menu is not None
     [remove] = menu.actions()
     assert remove.text() == "Remove bookmark"
     remove.trigger()
     assert userdata.bookmarks() == []
     assert BOOKMARKS_LABEL not in top_rows(window)
-    assert window.tree_context_menu(window.tree_model.index(0, 0)) is None  # an outlet
+    assert window.library.context_menu(window.tree_model.index(0, 0)) is None  # an outlet
     window.archive.close()
 
 
@@ -464,7 +464,7 @@ def test_a_saved_search_is_a_tree_node_that_runs_it_with_its_filters(
     assert bar.query == "trump"
     assert bar.filters() == ("BBC News", None)
     assert window.side.currentIndex() == RESULTS_PAGE
-    menu = window.tree_context_menu(row)
+    menu = window.library.context_menu(row)
     assert menu is not None and [a.text() for a in menu.actions()] == ["Delete saved search"]
     menu.actions()[0].trigger()
     assert window.userdata.saved_searches() == []
@@ -499,8 +499,8 @@ def test_import_seeds_reports_a_bad_seed_and_opens_the_good_one_in_the_users_arc
     window = make_window(qtbot, Archive(bundled), userdata)
     before = window.tree_model.total_count()
     folder = seed_folder(tmp_path, ["guardian_tillerson.txt"], ("binary_nul.txt",))
-    with qtbot.waitSignal(window.import_finished, timeout=30000) as done:
-        flow = window.import_seeds([folder])
+    with qtbot.waitSignal(window.updates.import_finished, timeout=30000) as done:
+        flow = window.updates.import_seeds([folder])
         assert flow is not None and flow.progress.isVisible()
     report = done.args[0]
     assert (report.new, len(report.rejected)) == (1, 1)
@@ -525,8 +525,8 @@ def test_cancelling_an_import_keeps_the_files_that_finished(
     names = ["guardian_tillerson.txt", "independent_gallery_utf16.txt", "nytimes_billy_bush.txt"]
     window = make_window(qtbot, Archive(bundled), userdata)
     folder = seed_folder(tmp_path, names)
-    with qtbot.waitSignal(window.import_finished, timeout=30000):
-        flow = window.import_seeds([folder])
+    with qtbot.waitSignal(window.updates.import_finished, timeout=30000):
+        flow = window.updates.import_seeds([folder])
         assert flow is not None
         cancel = flow.progress.findChild(QPushButton)
         assert cancel is not None and cancel.text() == "Cancel"
@@ -551,7 +551,7 @@ def test_dropping_a_folder_on_the_window_imports_it(
     mime.setUrls([QUrl.fromLocalFile(str(folder))])
     drop = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime,
                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    with qtbot.waitSignal(window.import_finished, timeout=30000):
+    with qtbot.waitSignal(window.updates.import_finished, timeout=30000):
         window.dropEvent(drop)
     assert drop.isAccepted()
     assert window.current is not None and window.current.article.title == GUARDIAN_TITLE
@@ -567,8 +567,8 @@ def test_a_newer_bundled_archive_is_merged_at_start_without_deleting(
     set_meta(bundled, built_at="2099-01-01T00:00:00+00:00")
     window = make_window(qtbot, Archive(user), userdata)
     before = window.tree_model.total_count()
-    with qtbot.waitSignal(window.merge_finished, timeout=30000) as done:
-        assert window.start_bundled_merge()
+    with qtbot.waitSignal(window.updates.merge_finished, timeout=30000) as done:
+        assert window.updates.start_bundled_merge()
     assert done.args[0].merged and done.args[0].new == 1
     assert window.tree_model.total_count() == before + 1
     assert window.open_reference(GUARDIAN_URL)
@@ -578,7 +578,7 @@ def test_a_newer_bundled_archive_is_merged_at_start_without_deleting(
 
 
 def test_no_merge_when_the_window_shows_another_archive(window: MainWindow) -> None:
-    assert window.start_bundled_merge() is False
+    assert window.updates.start_bundled_merge() is False
 
 
 # -- start-up --------------------------------------------------------------------------------
