@@ -772,8 +772,12 @@ class MainWindow(QMainWindow):
         """Arguments a second start handed over: open, search, view; then come to the front."""
         from desktop.cli import build_parser
 
-        args, _unknown = build_parser().parse_known_args(argv)
-        self._apply_arguments(args)
+        try:
+            args, _unknown = build_parser().parse_known_args(argv)
+        except SystemExit:  # argparse exits on a bad value; this window must not
+            args = None
+        if args is not None:
+            self._apply_arguments(args)
         self.showNormal() if self.isMinimized() else self.show()
         self.raise_()
         self.activateWindow()

@@ -31,8 +31,8 @@ class NotesPanel(QDockWidget):
     """A dock with the note on the open article.
 
     Signals:
-        save_failed(str): a save failed; the reason, as shown in the panel.
-        saved(str): the note on this normalised-or-not URL was saved.
+        save_failed(str): a save failed; the message shown in the panel.
+        saved(str): the note on the article at this URL was saved.
     """
 
     save_failed = Signal(str)
@@ -97,9 +97,7 @@ class NotesPanel(QDockWidget):
 
     def set_article(self, url: str | None, title: str = "") -> None:
         """Save the current note, then show the note on the article at ``url`` (None: none)."""
-        self.flush()
-        if self._dirty and self._url is not None:
-            self._unsaved[self._url] = self.text()
+        self.flush()  # a note that cannot be saved stays in _unsaved for its article
         self._url = url
         self._dirty = False
         text, problem = self._load(url)

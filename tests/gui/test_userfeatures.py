@@ -640,6 +640,15 @@ def test_a_second_broadsheet_hands_over_to_the_running_one_and_exits_0(
     assert "Traceback" not in err
 
 
+def test_bad_handed_over_arguments_leave_the_window_as_it_was(
+    window: MainWindow, capsys: pytest.CaptureFixture[str]
+) -> None:
+    window.open_reference(GUARDIAN_URL)
+    window.handle_arguments(["--view", "nonsense", "--open"])
+    assert window.current is not None and window.current.article.title == GUARDIAN_TITLE
+    assert "invalid choice" in capsys.readouterr().err
+
+
 def test_a_second_instance_hands_its_article_to_the_running_window(
     qtbot: QtBot, window: MainWindow
 ) -> None:
