@@ -435,7 +435,7 @@ def glibc_floor(objdump_outputs: Iterable[str]) -> str | None:
 
 def soname_package_guess(soname: str) -> str:
     """Debian's usual package name for a library soname (a hint only): libfoo.so.1 -> libfoo1."""
-    stem, _, version = soname.partition(".so")
+    stem, _, version = soname.lower().partition(".so")
     version = version.lstrip(".").split(".")[0]
     return f"{stem}-{version}" if stem[-1:].isdigit() else f"{stem}{version}"
 
@@ -483,11 +483,12 @@ def system_libraries(bundle: Path, scans: Iterable[ElfScan]) -> dict[str, str]:
                 found.setdefault(where, user)
     if missing:
         soname, user = sorted(missing.items())[0]
+        guesses = sorted({soname_package_guess(name) for name in missing})
+        others = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
         raise BuildError(
-            f"{soname} (needed by {user}) is not installed on this build machine, so it is "
-            f"neither bundled nor nameable in Depends; install it (apt-get install "
-            f"{soname_package_guess(soname)}) and build again"
-            + (f" ({len(missing) - 1} more missing)" if len(missing) > 1 else "")
+            f"{soname} (needed by {user}){others} not installed on this build machine, so "
+            f"neither bundled nor nameable in Depends; install (apt-get install "
+            f"{' '.join(guesses)}) and build again"
         )
     return found
 

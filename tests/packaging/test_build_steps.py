@@ -253,7 +253,7 @@ DPKG = {
 }
 
 
-def _fake_ldd(bundle: Path, missing: str = "") -> object:
+def _fake_ldd(bundle: Path, missing: tuple[str, ...] = ()) -> object:
     def ldd(elf: Path, env: dict[str, str]) -> str:
         assert env["LD_LIBRARY_PATH"] == str(bundle / "_internal")
         lines = [
@@ -264,7 +264,7 @@ def _fake_ldd(bundle: Path, missing: str = "") -> object:
             "\tlibGLdispatch.so.0 => /lib/x86_64-linux-gnu/libGLdispatch.so.0 (0x4)",
         ]
         for name in ("libGL.so.1", "libEGL.so.1", "libxcb.so.1"):
-            where = "not found" if name == missing else f"/lib/x86_64-linux-gnu/{name} (0x5)"
+            where = "not found" if name in missing else f"/lib/x86_64-linux-gnu/{name} (0x5)"
             lines.append(f"\t{name} => {where}")
         return "\n".join(lines) + "\n"
 
@@ -294,14 +294,30 @@ def test_depends_fails_when_a_linked_library_is_not_installed_here(tmp_path: Pat
     with pytest.raises(bi.BuildError) as info:
         bi.compute_depends(
             bundle,
-            ldd=_fake_ldd(bundle, missing="libxcb.so.1"),  # type: ignore[arg-type]
+            ldd=_fake_ldd(bundle, missing=("libxcb.so.1",)),  # type: ignore[arg-type]
             dpkg_search=DPKG.get,
             objdump=lambda elf: OBJDUMP[elf.name],
         )
     assert str(info.value) == (
-        "libxcb.so.1 (needed by _internal/libQt6Gui.so.6) is not installed on this build "
-        "machine, so it is neither bundled nor nameable in Depends; install it "
+        "libxcb.so.1 (needed by _internal/libQt6Gui.so.6) not installed on this build "
+        "machine, so neither bundled nor nameable in Depends; install "
         "(apt-get install libxcb1) and build again"
+    )
+
+
+def test_depends_names_every_missing_library_in_one_install_hint(tmp_path: Path) -> None:
+    bundle = _fake_bundle(tmp_path)
+    with pytest.raises(bi.BuildError) as info:
+        bi.compute_depends(
+            bundle,
+            ldd=_fake_ldd(bundle, missing=("libxcb.so.1", "libEGL.so.1")),  # type: ignore[arg-type]
+            dpkg_search=DPKG.get,
+            objdump=lambda elf: OBJDUMP[elf.name],
+        )
+    assert str(info.value) == (
+        "libEGL.so.1 (needed by _internal/libQt6Gui.so.6) and 1 more not installed on this "
+        "build machine, so neither bundled nor nameable in Depends; install "
+        "(apt-get install libegl1 libxcb1) and build again"
     )
 
 
@@ -309,6 +325,7 @@ def test_soname_package_guess_follows_debian_naming() -> None:
     assert bi.soname_package_guess("libxcb-cursor.so.0") == "libxcb-cursor0"
     assert bi.soname_package_guess("libwayland-client.so.0") == "libwayland-client0"
     assert bi.soname_package_guess("libicu74.so.74") == "libicu74-74"
+    assert bi.soname_package_guess("libX11-xcb.so.1") == "libx11-xcb1"
 
 
 def test_control_file_has_the_fields_dpkg_needs() -> None:
