@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent, QGuiApplication, QKeySequence, QTextCursor
+from PySide6.QtGui import QDropEvent, QGuiApplication, QImage, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -33,6 +33,7 @@ from desktop.data.urls import normalize_url
 from desktop.data.userarchive import ensure_user_archive
 from desktop.data.userdata import Setting, UserData, UserDataError
 from desktop.errors import ArchiveError, ArticleNotFoundError
+from desktop.render import PALETTES
 from desktop.ui import export, importing
 from desktop.ui.app import forwarded_arguments, open_userdata
 from desktop.ui.instance import SingleInstance, default_name
@@ -609,6 +610,30 @@ def test_a_damaged_bundled_archive_is_a_clear_error_not_a_traceback(
         _open_archive(damaged)
     assert str(damaged) in str(caught.value)
     assert "reinstall Broadsheet" in str(caught.value)
+
+
+def test_a_screenshot_run_does_not_restore_the_last_session(
+    qapp: QApplication, tmp_path: Path, archive_path: Path
+) -> None:
+    data = tmp_path / "data"
+    with UserData.open(data) as userdata:
+        userdata.set_setting(Setting.THEME, "dark")
+        userdata.set_setting(Setting.LAST_ARTICLE, GUARDIAN_URL)
+        userdata.set_setting(Setting.ZOOM, 6)
+    out = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("BROADSHEET_DATA_DIR", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data-dir", str(data), "--db", str(archive_path),
+         "--screenshot", str(out)],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    shot = QImage(str(out))
+    # The reader area shows the light "choose an article" page, not the dark Guardian article.
+    assert shot.pixelColor(1200, 700).name() == PALETTES["light"].background
+    with UserData.open(data) as userdata:
+        assert userdata.recent() == []
 
 
 def test_a_second_broadsheet_hands_over_to_the_running_one_and_exits_0(
