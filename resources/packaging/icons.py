@@ -110,7 +110,7 @@ def render_pngs(svg: Path, sizes: Iterable[int] = ALL_SIZES) -> dict[int, bytes]
         buffer = QByteArray()
         device = QBuffer(buffer)
         device.open(QIODevice.OpenModeFlag.WriteOnly)
-        # PySide6 6.12 accepts only str here although its stub says bytes.
+        # PySide6 6.11 accepts only str here although its stub says bytes (ValueError otherwise).
         if not image.save(device, "PNG"):  # type: ignore[call-overload]
             raise IconError(f"{svg}: Qt could not encode the {size} px PNG")
         device.close()
