@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 CHUNK_FILES = 25
 """Seed files imported per background call; a cancel stops between two of them."""
 STATUS_MS = 8000
+PROGRESS_WIDTH = 420
 
 
 def _utc_now() -> str:
@@ -177,8 +178,8 @@ def report_text(report: ImportReport, target: Path | None, *, cancelled: bool, d
     if cancelled and done < total:
         lines.append(f"The import was cancelled after {done} of {total} files; "
                      "what was imported before is kept.")
-    lines.append(f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged "
-                 f"article{'' if report.new + report.updated + report.unchanged == 1 else 's'}.")
+    lines.append(f"Articles imported: {report.new} new, {report.updated} updated, "
+                 f"{report.unchanged} unchanged.")
     if target is not None:
         lines.append(f"Your archive: {target}")
     if report.rejected:
@@ -239,6 +240,7 @@ class ImportFlow(QObject):
         self.progress.setMinimumDuration(0)
         self.progress.setAutoClose(False)
         self.progress.setAutoReset(False)
+        self.progress.setMinimumWidth(PROGRESS_WIDTH)
         self.report_dialog: ImportReportDialog | None = None
         self.progress.canceled.connect(self._on_progress_canceled)
         self.job.progressed.connect(self._on_job_progressed)

@@ -40,7 +40,10 @@ class LibraryController(QObject):
         w.commands.bookmark.triggered.connect(self._on_bookmark_triggered)
         w.commands.save_search.triggered.connect(self._on_save_search_triggered)
         w.search_bar.field.textChanged.connect(self._on_search_field_text_changed)
-        w.tree.clicked.connect(self._on_tree_clicked)
+        # Saved searches run when clicked or activated (Enter), not when the keyboard passes
+        # over them: running one replaces the tree with the results.
+        w.tree.clicked.connect(self.run_saved_search_at)
+        w.tree.activated.connect(self.run_saved_search_at)
         w.tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
 
     def _status(self, text: str) -> None:
@@ -152,7 +155,8 @@ class LibraryController(QObject):
         return ok
 
     def run_saved_search(self, name: str) -> bool:
-        """Put a saved search's query and filters in the search bar and run it."""
+        """Put a saved search's query and filters in the search bar and run it (unless
+        exactly that search is already in the bar: a click and an activation come together)."""
         w = self._window
         try:
             found = [s for s in w.userdata.saved_searches() if s.name == name]
@@ -161,8 +165,12 @@ class LibraryController(QObject):
             return False
         if not found:
             return False
-        w.search_bar.set_filters(found[0].outlet, found[0].section)
-        w.search_bar.search_now(found[0].query)
+        search = found[0]
+        wanted = (search.query, (search.outlet, search.section))
+        if (w.search_bar.query, w.search_bar.filters()) == wanted:
+            return True
+        w.search_bar.set_filters(search.outlet, search.section)
+        w.search_bar.search_now(search.query)
         return True
 
     def run_saved_search_at(self, index: ModelIndex) -> bool:
@@ -212,11 +220,6 @@ class LibraryController(QObject):
 
     def _on_search_field_text_changed(self, text: str) -> None:
         self._window.commands.save_search.setEnabled(bool(text.strip()))
-
-    def _on_tree_clicked(self, index: QModelIndex) -> None:
-        # A click on the current saved search runs it again (currentChanged does not fire).
-        if index == self._window.tree.currentIndex():
-            self.run_saved_search_at(index)
 
     def _on_tree_context_menu_requested(self, pos: QPoint) -> None:
         tree = self._window.tree

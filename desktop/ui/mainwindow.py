@@ -750,8 +750,6 @@ class MainWindow(QMainWindow):
         article_id = self.tree_model.article_id(current)
         if article_id is not None and (self._current is None or self._current.id != article_id):
             self.open_article(article_id)
-        else:
-            self.library.run_saved_search_at(current)
 
     def _on_notes_action_toggled(self, checked: bool) -> None:
         self.notes.setVisible(checked)

@@ -459,8 +459,11 @@ def test_a_saved_search_is_a_tree_node_that_runs_it_with_its_filters(
     [row] = children(window, NodeKind.SAVED_SEARCHES)
     assert row.data() == "Trump at the BBC"
     assert "“trump” in BBC News" in row.data(Qt.ItemDataRole.ToolTipRole)
+    window.tree.setCurrentIndex(row)  # passing over it with the keyboard runs nothing
+    assert window.side.currentIndex() == TREE_PAGE and bar.query == ""
     with qtbot.waitSignal(bar.search_finished, timeout=5000) as again:
-        window.tree.setCurrentIndex(row)
+        qtbot.mouseClick(window.tree.viewport(), Qt.MouseButton.LeftButton,
+                         pos=window.tree.visualRect(row).center())
     assert [h.title for h in again.args[2]] == titles
     assert bar.query == "trump"
     assert bar.filters() == ("BBC News", None)
