@@ -28,6 +28,12 @@ from desktop.errors import ArchiveError, ArticleNotFoundError, BroadsheetError
 # The archive layout this code reads and the importer writes; an archive from a newer
 # Broadsheet (a higher number) is refused rather than misread.
 SCHEMA_VERSION = 1
+# A search index of titles alone, far smaller than the full one, for the first results while
+# the user types. Archives made before it have none; the importer adds it and records in
+# ``meta`` under TITLE_INDEX_KEY the same time as ``built_at``. A different time means an
+# importer that does not know the index wrote the archive since, so it is not used.
+TITLE_INDEX_TABLE = "articles_titles_fts"
+TITLE_INDEX_KEY = "title_index_built_at"
 
 SummaryOrder = Literal["title", "score", "comments", "date"]
 
@@ -38,6 +44,27 @@ _MARK_END = "\ue001"
 _SNIPPET_TOKENS = 16
 # bm25 weights for title, body text, captions: a word in the title counts most.
 _BM25_WEIGHTS = "10.0, 1.0, 2.0"
+
+
+@dataclass(frozen=True)
+class _Index:
+    """A search index: its table, how it ranks and what it shows of a hit."""
+
+    table: str
+    rank: str
+    snippet: str
+
+
+_FULL_INDEX = _Index(
+    "articles_fts",
+    f"bm25(articles_fts, {_BM25_WEIGHTS})",
+    f"snippet(articles_fts, -1, '{_MARK_START}', '{_MARK_END}', '…', {_SNIPPET_TOKENS})",
+)
+_TITLE_INDEX = _Index(
+    TITLE_INDEX_TABLE,
+    f"bm25({TITLE_INDEX_TABLE})",
+    f"highlight({TITLE_INDEX_TABLE}, 0, '{_MARK_START}', '{_MARK_END}')",
+)
 
 _SUMMARY_COLUMNS = "id, title, outlet, section, date, score, comments"
 _ORDER_BY: dict[str, str] = {
@@ -174,12 +201,18 @@ class Archive:
             raise ArchiveError(
                 str(self.path), "is not a Broadsheet archive", "choose another --db"
             )
-        version = self.metadata().get("schema_version", "")
+        meta = self.metadata()
+        version = meta.get("schema_version", "")
         if not version.isdigit() or int(version) > SCHEMA_VERSION:
             raise ArchiveError(
                 str(self.path), f"was made by a newer Broadsheet (schema {version or '?'})",
                 "update Broadsheet or choose another --db",
             )
+        self._title_index = (
+            TITLE_INDEX_TABLE in tables
+            and meta.get(TITLE_INDEX_KEY) is not None
+            and meta.get(TITLE_INDEX_KEY) == meta.get("built_at")
+        )
 
     def reopen(self) -> Archive:
         """A second, independent connection to the same file (for a worker thread)."""
@@ -352,7 +385,7 @@ class Archive:
         match = to_fts_query(query)
         if match is None or limit <= 0:
             return []
-        return self._search(match, limit, outlet, section)
+        return self._search(_FULL_INDEX, match, limit, outlet, section)
 
     def search_titles(
         self,
@@ -365,28 +398,34 @@ class Archive:
         """Like ``search`` but in titles only: far fewer matches to rank, so it answers first.
 
         Title matches are also what ``search`` ranks highest, so the window can show these
-        while typing and replace them with ``search``'s full page when it arrives.
+        while typing and replace them with ``search``'s full page when it arrives. The
+        snippet is the title with its matched words marked.
+
+        It asks the archive's small index of titles, whose lists of matches are a fraction of
+        the full index's for a common word; an archive without one (or with one an older
+        importer left behind) is searched in the title column of the full index instead.
         """
         match = to_fts_query(query)
         if match is None or limit <= 0:
             return []
-        return self._search(f"{{title}} : ({match})", limit, outlet, section)
+        if self._title_index:
+            return self._search(_TITLE_INDEX, match, limit, outlet, section)
+        return self._search(_FULL_INDEX, f"{{title}} : ({match})", limit, outlet, section)
 
     def _search(
-        self, match: str, limit: int, outlet: str | None, section: str | None
+        self, index: _Index, match: str, limit: int, outlet: str | None, section: str | None
     ) -> list[SearchHit]:
         """Rank first, then make snippets for the page only: snippet() on every match of a
         common word would cost more than the ranking itself."""
-        ids = self._ranked_ids(match, limit, outlet, section)
+        ids = self._ranked_ids(index, match, limit, outlet, section)
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
+        fts = index.table
         rows = self._rows(
-            "SELECT a.id, a.url, a.title, a.outlet, a.section, "
-            f"snippet(articles_fts, -1, '{_MARK_START}', '{_MARK_END}', '…', "
-            f"{_SNIPPET_TOKENS}) "
-            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-            f"WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({marks})",
+            f"SELECT a.id, a.url, a.title, a.outlet, a.section, {index.snippet} "
+            f"FROM {fts} JOIN articles a ON a.id = {fts}.rowid "
+            f"WHERE {fts} MATCH ? AND {fts}.rowid IN ({marks})",
             [match, *ids],
         )
         hits = {
@@ -396,9 +435,10 @@ class Archive:
         return [hits[i] for i in ids if i in hits]
 
     def _ranked_ids(
-        self, match: str, limit: int, outlet: str | None, section: str | None
+        self, index: _Index, match: str, limit: int, outlet: str | None, section: str | None
     ) -> list[int]:
-        where = ["articles_fts MATCH ?"]
+        fts = index.table
+        where = [f"{fts} MATCH ?"]
         params: list[Any] = [match]
         if outlet is not None:
             where.append("a.outlet = ?")
@@ -406,11 +446,10 @@ class Archive:
         if section:
             where.append("(a.section = ? OR substr(a.section, 1, ?) = ?)")
             params += [section, len(section) + 1, section + "/"]
-        join = "JOIN articles a ON a.id = articles_fts.rowid " if len(where) > 1 else ""
+        join = f"JOIN articles a ON a.id = {fts}.rowid " if len(where) > 1 else ""
         rows = self._rows(
-            f"SELECT articles_fts.rowid FROM articles_fts {join}"
-            f"WHERE {' AND '.join(where)} "
-            f"ORDER BY bm25(articles_fts, {_BM25_WEIGHTS}), articles_fts.rowid LIMIT ?",
+            f"SELECT {fts}.rowid FROM {fts} {join}WHERE {' AND '.join(where)} "
+            f"ORDER BY {index.rank}, {fts}.rowid LIMIT ?",
             [*params, limit],
         )
         return [int(r[0]) for r in rows]

@@ -43,7 +43,7 @@ from desktop import __version__
 from desktop.data import article as article_module
 from desktop.data import seed as seed_module
 from desktop.data import urls as urls_module
-from desktop.data.archive import SCHEMA_VERSION
+from desktop.data.archive import SCHEMA_VERSION, TITLE_INDEX_KEY, TITLE_INDEX_TABLE
 from desktop.data.article import Article, Gallery, blocks_to_json
 from desktop.data.seed import MAX_SEED_BYTES, parse_seed, parse_seed_bytes
 from desktop.errors import ArchiveError, SeedError
@@ -51,6 +51,9 @@ from desktop.errors import ArchiveError, SeedError
 FTS_TABLE = "articles_fts"
 FTS_COLUMNS = ("title", "body_text", "captions_text")
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+# The search indexes and the columns each holds: everything, and titles alone (a small
+# index that answers the first results while the user types).
+_FTS_INDEXES = {FTS_TABLE: FTS_COLUMNS, TITLE_INDEX_TABLE: ("title",)}
 BATCH_SIZE = 500
 # Fewer seeds to parse than this are parsed in-process: starting workers would cost more.
 _MIN_PARALLEL = 64
@@ -624,11 +627,17 @@ class _ArchiveWriter:
         # insert into each per row); an archive whose first import died before that gets
         # them now.
         self.indexes_pending = "meta" not in tables
+        # An archive made before the title index gets one now (titles only: quick to build),
+        # and a new stamp when this import ends, which tells readers it is up to date.
+        self.restamp = not self.indexes_pending and TITLE_INDEX_TABLE not in tables
         with self.db.atomic():
             if self.indexes_pending:
                 self._create_schema()
             else:
                 self._create_indexes()
+            if self.restamp:
+                self._create_title_index()
+                self._rebuild_fts(TITLE_INDEX_TABLE)
             self._ensure_seed_cache()
 
     def _create_indexes(self) -> None:
@@ -685,8 +694,15 @@ class _ArchiveWriter:
         )
         db.table("gallery_items").create_index(["article_id", "gallery", "n"])
         db.table("articles").enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZE)
+        self._create_title_index()
         self.set_meta(schema_version=str(SCHEMA_VERSION), fts_stale="0")
         self._stamp()
+
+    def _create_title_index(self) -> None:
+        self.db.execute(
+            f"CREATE VIRTUAL TABLE {TITLE_INDEX_TABLE} USING fts5(title, content='articles', "
+            f"content_rowid='id', tokenize='{FTS_TOKENIZE}')"
+        )
 
     def _meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
@@ -698,7 +714,13 @@ class _ArchiveWriter:
         )
 
     def _stamp(self) -> None:
-        self.set_meta(built_at=_now(), app_version=__version__)
+        """Record when the archive was last written, and that the title index is as new."""
+        now = _now()
+        self.set_meta(built_at=now, app_version=__version__, **{TITLE_INDEX_KEY: now})
+
+    def _rebuild_fts(self, table: str) -> None:
+        """Build the search index ``table`` anew from the rows."""
+        self.db.execute(f"INSERT INTO {table}({table}) VALUES('rebuild')")
 
     # batches
 
@@ -799,11 +821,12 @@ class _ArchiveWriter:
         if gallery_rows:
             self._insert("gallery_items", gallery_rows)
         if not self.rebuild_fts:
-            cols = ", ".join(FTS_COLUMNS)
-            db.conn.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, {cols}) VALUES (?{', ?' * len(FTS_COLUMNS)})",
-                [[row["id"], *(row[c] for c in FTS_COLUMNS)] for row in batch.rows.values()],
-            )
+            for table, columns in _FTS_INDEXES.items():
+                db.conn.executemany(
+                    f"INSERT INTO {table} (rowid, {', '.join(columns)}) "
+                    f"VALUES (?{', ?' * len(columns)})",
+                    [[row["id"], *(row[c] for c in columns)] for row in batch.rows.values()],
+                )
 
     def _insert(
         self, table: str, rows: list[dict[str, Any]], *, replace: bool = False
@@ -829,19 +852,20 @@ class _ArchiveWriter:
             [self.imported_at, *ids],
         )
         if not self.rebuild_fts:
-            fts_cols = ", ".join(FTS_COLUMNS)
-            self.db.execute(
-                f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {fts_cols}) "
-                f"SELECT 'delete', id, {fts_cols} FROM articles WHERE id IN ({marks})",
-                ids,
-            )
+            for table, columns in _FTS_INDEXES.items():
+                names = ", ".join(columns)
+                self.db.execute(
+                    f"INSERT INTO {table} ({table}, rowid, {names}) "
+                    f"SELECT 'delete', id, {names} FROM articles WHERE id IN ({marks})",
+                    ids,
+                )
 
     # the end
 
     def finish(self, compact: bool) -> None:
         """Build the indexes if the rows came first, stamp the archive, compact when asked."""
         stale = self._meta("fts_stale") == "1"
-        if self.changed or stale or compact or self.indexes_pending:
+        if self.changed or stale or compact or self.indexes_pending or self.restamp:
             self.db.execute("PRAGMA synchronous = FULL")
             with self.db.atomic():
                 if self.indexes_pending:
@@ -850,11 +874,12 @@ class _ArchiveWriter:
                     # FTS5 writes its in-memory terms out whenever they pass 'hashsize'
                     # (1 MB by default), then merges what it wrote; a larger buffer means
                     # far fewer, larger segments and much less merging for a bulk build.
-                    self.db.execute(
-                        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) "
-                        f"VALUES('hashsize', {_FTS_BULK_HASHSIZE})"
-                    )
-                    self.db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
+                    for table in _FTS_INDEXES:
+                        self.db.execute(
+                            f"INSERT INTO {table}({table}, rank) "
+                            f"VALUES('hashsize', {_FTS_BULK_HASHSIZE})"
+                        )
+                        self._rebuild_fts(table)
                     self.set_meta(fts_stale="0")
                 self._stamp()
         if compact:

@@ -341,6 +341,43 @@ def test_search_titles_marks_the_title(small: Archive) -> None:
     assert hit.snippet_parts == (("Charlie", True), (" market", False))
 
 
+def _title_hits(path: Path, query: str) -> list[tuple[str, tuple[tuple[str, bool], ...]]]:
+    with Archive(path) as archive:
+        return [(h.title, h.snippet_parts) for h in archive.search_titles(query)]
+
+
+def test_search_titles_follows_updated_titles(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    store_articles([(f"{i}.txt", a) for i, a in enumerate(ARTICLES)], path)
+    renamed = dataclasses.replace(ARTICLES[0], title="Bravo river recedes")
+    store_articles([("new.txt", renamed)], path)
+    assert _title_hits(path, "floods") == []
+    assert _title_hits(path, "recedes") == [
+        ("Bravo river recedes", (("Bravo river ", False), ("recedes", True)))]
+
+
+def test_search_titles_without_a_current_title_index_reads_the_full_index(
+    tmp_path: Path, small_path: Path
+) -> None:
+    path = tmp_path / "old.db"
+    path.write_bytes(small_path.read_bytes())
+    expected = _title_hits(path, "floods")
+    conn = sqlite3.connect(path)
+    # As an importer that does not know the title index would leave it: rows changed since.
+    conn.execute("UPDATE articles SET title = 'Bravo river dries' WHERE title LIKE 'Bravo%'")
+    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES('rebuild')")
+    conn.execute("UPDATE meta SET value = '2999-01-01T00:00:00+00:00' WHERE key = 'built_at'")
+    conn.commit()
+    assert _title_hits(path, "dries") == [
+        ("Bravo river dries", (("Bravo river ", False), ("dries", True)))]
+    conn.execute("UPDATE articles SET title = 'Bravo river floods' WHERE title LIKE 'Bravo%'")
+    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES('rebuild')")
+    conn.execute("DROP TABLE articles_titles_fts")
+    conn.commit()
+    conn.close()
+    assert _title_hits(path, "floods") == expected
+
+
 def test_snippet_parts_drop_stray_markers() -> None:
     assert snippet_parts("a\ue000b\ue001c") == (("a", False), ("b", True), ("c", False))
     assert snippet_parts("\ue001x\ue001") == (("x", False),)

@@ -19,6 +19,10 @@ from desktop.errors import ArchiveError
 from tests.conftest import CORPUS_DIR, SEED_FILE, SEEDS_DIR, TEST_SEEDS_DIR
 
 SEED_URL = SEED_FILE.read_text(encoding="utf-8").splitlines()[0]
+SEED_TITLE = (
+    "Mosul offensive latest Isis escape route cut off new front launched shiite militia "
+    "Hashed al-Shaabi"
+)
 
 
 def write_seed(path: Path, url: str, body: str, score: int = 10, comments: int = 2) -> Path:
@@ -353,6 +357,21 @@ def test_archive_from_a_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(ArchiveError, match="newer Broadsheet"):
         import_seeds([SEED_FILE], db)
+
+
+def test_an_archive_without_a_title_index_gets_one_on_the_next_import(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    import_seeds([SEED_FILE], db)
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE articles_titles_fts")
+    conn.execute("DELETE FROM meta WHERE key = 'title_index_built_at'")
+    conn.commit()
+    conn.close()
+    assert counts(import_seeds([SEED_FILE], db)) == (0, 0, 1, 0, 0)
+    with Archive(db) as archive:
+        assert [h.title for h in archive.search_titles("mosul")] == [SEED_TITLE]
+        meta = archive.metadata()
+    assert meta["title_index_built_at"] == meta["built_at"]
 
 
 def test_set_meta_records_keys_the_archive_reads(tmp_path: Path) -> None:
