@@ -48,22 +48,30 @@ _BM25_WEIGHTS = "10.0, 1.0, 2.0"
 
 @dataclass(frozen=True)
 class _Index:
-    """A search index: its table, how it ranks and what it shows of a hit."""
+    """A search index: its table, how it ranks and what it shows of a hit.
+
+    ``short_lists``: its lists of matches are short (titles), so the page of hits is found in
+    one pass over the matches; in the full index a lookup per hit costs less than a pass over
+    the matches of a common word.
+    """
 
     table: str
     rank: str
     snippet: str
+    short_lists: bool
 
 
 _FULL_INDEX = _Index(
     "articles_fts",
     f"bm25(articles_fts, {_BM25_WEIGHTS})",
     f"snippet(articles_fts, -1, '{_MARK_START}', '{_MARK_END}', '…', {_SNIPPET_TOKENS})",
+    short_lists=False,
 )
 _TITLE_INDEX = _Index(
     TITLE_INDEX_TABLE,
     f"bm25({TITLE_INDEX_TABLE})",
     f"highlight({TITLE_INDEX_TABLE}, 0, '{_MARK_START}', '{_MARK_END}')",
+    short_lists=True,
 )
 
 _SUMMARY_COLUMNS = "id, title, outlet, section, date, score, comments"
@@ -422,10 +430,12 @@ class Archive:
             return []
         marks = ",".join("?" * len(ids))
         fts = index.table
+        # "+rowid" keeps the id list from the index, which then makes one pass.
+        rowid = f"+{fts}.rowid" if index.short_lists else f"{fts}.rowid"
         rows = self._rows(
             f"SELECT a.id, a.url, a.title, a.outlet, a.section, {index.snippet} "
             f"FROM {fts} JOIN articles a ON a.id = {fts}.rowid "
-            f"WHERE {fts} MATCH ? AND {fts}.rowid IN ({marks})",
+            f"WHERE {fts} MATCH ? AND {rowid} IN ({marks})",
             [match, *ids],
         )
         hits = {
