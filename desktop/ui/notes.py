@@ -11,9 +11,10 @@ saved before is touched.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QDockWidget, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from typing_extensions import override
 
 from desktop.data.userdata import UserData, UserDataError
 
@@ -49,6 +50,7 @@ class NotesPanel(QDockWidget):
         self._dirty = False
         # Notes whose save failed, by article URL, kept until a save succeeds.
         self._unsaved: dict[str, str] = {}
+        self._status_is_error = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
@@ -164,12 +166,23 @@ class NotesPanel(QDockWidget):
         self._show_status(message, error=True)
         self.save_failed.emit(message)
 
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._colour_status()
+
     def _show_status(self, text: str, *, error: bool) -> None:
+        self._status_is_error = error
+        self.status_label.setText(text)
+        self.status_label.setVisible(bool(text))
+        self._colour_status()
+
+    def _colour_status(self) -> None:
+        error = self._status_is_error
         palette = self.status_label.palette()
         window = self.palette().color(QPalette.ColorRole.Window)
         error_colour = QColor(ERROR_COLOURS["dark" if window.lightness() < 128 else "light"])
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
         palette.setColor(QPalette.ColorRole.WindowText, error_colour if error else muted)
         self.status_label.setPalette(palette)
-        self.status_label.setText(text)
-        self.status_label.setVisible(bool(text))

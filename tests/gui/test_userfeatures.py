@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent, QGuiApplication, QImage, QKeySequence, QTextCursor
+from PySide6.QtGui import (
+    QDropEvent,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QPalette,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -46,6 +53,7 @@ from desktop.ui.models import (
     Role,
     UserEntry,
 )
+from desktop.ui.notes import ERROR_COLOURS
 from desktop.ui.session import reopen_last_article, restore_session
 
 # The offscreen platform says these on show() and raise_(); harmless (PLATFORM-NOTES.md).
@@ -363,6 +371,13 @@ def test_a_failing_save_keeps_the_typed_note_and_says_so_in_the_panel(
     assert str(userdata.path) in window.notes.status_label.text()
     assert message_boxes == []
     assert userdata.note(GUARDIAN_URL) == "Saved before"
+    # The warning stays readable when the theme changes.
+    def warning_colour() -> str:
+        return window.notes.status_label.palette().color(QPalette.ColorRole.WindowText).name()
+
+    assert warning_colour() == ERROR_COLOURS["light"]
+    window.set_theme_mode("dark")
+    qtbot.waitUntil(lambda: warning_colour() == ERROR_COLOURS["dark"], timeout=3000)
     # Moving on keeps the unsaved text for that article, in the panel when it comes back.
     window.open_reference(MOSUL_URL)
     window.go_back()
