@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMessageBox,
     QPushButton,
+    QToolBar,
 )
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -166,8 +167,6 @@ def test_ctrl_d_stars_the_open_article_and_lists_it_under_bookmarks_at_the_top(
 
 
 def test_the_toolbar_carries_the_bookmark_star(window: MainWindow) -> None:
-    from PySide6.QtWidgets import QToolBar
-
     toolbar = window.findChild(QToolBar, "navigation")
     assert toolbar is not None
     assert window.commands.bookmark in toolbar.actions()
