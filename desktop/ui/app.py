@@ -31,6 +31,7 @@ from PySide6.QtCore import (
     QtMsgType,
     qInstallMessageHandler,
 )
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__, paths
@@ -165,6 +166,11 @@ def _application() -> QApplication:
     app.setApplicationName(paths.APP_NAME)
     app.setOrganizationName(paths.APP_AUTHOR)
     app.setApplicationVersion(__version__)
+    # The .desktop file's name, so Wayland compositors match the window to its menu entry.
+    app.setDesktopFileName("broadsheet")
+    icon = paths.resources_dir() / "icons" / "broadsheet.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 

@@ -117,3 +117,15 @@ def test_a_bug_in_the_window_is_logged_and_reported_in_one_plain_line(
     assert f"Details are in {log}." in err
     assert "Traceback" not in err
     assert 'raise ZeroDivisionError("deliberate")' in log.read_text(encoding="utf-8")
+
+
+def test_the_application_carries_the_broadsheet_icon(qapp: object) -> None:
+    from desktop.ui.app import _application
+
+    app = _application()
+    pixmap = app.windowIcon().pixmap(64, 64)
+    assert not pixmap.isNull()
+    image = pixmap.toImage()
+    # The icon is drawn, not an empty transparent square.
+    colours = {image.pixel(x, y) for x in range(0, 64, 4) for y in range(0, 64, 4)}
+    assert len(colours) > 3
