@@ -203,35 +203,50 @@ def collect_seed_files(
             if not found:
                 report.warnings.append((str(path), "no *.txt seed files in this folder"))
         elif path.exists() or path.is_symlink():
-            found = [path]
+            found = [(path, os.path.realpath(path))]
         else:
             report.rejected.append((str(path), "no such file or folder"))
             continue
-        for file in found:
-            key = os.path.realpath(file)
+        for file, key in found:
             if key not in seen:
                 seen.add(key)
                 files.append(file)
     return files
 
 
-def _folder_seeds(folder: Path, report: ImportReport) -> list[Path]:
-    """Every ``*.txt`` under ``folder``, sorted; symlinks never lead out of the folder."""
-    root = folder.resolve()
-    found: list[Path] = []
-    # os.walk does not descend into symlinked folders (followlinks=False).
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if not name.endswith(".txt"):
-                continue
-            path = Path(dirpath, name)
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                report.rejected.append(
-                    (str(path), "a symbolic link to a file outside the folder; not followed")
-                )
-                continue
-            found.append(path)
+def _folder_seeds(folder: Path, report: ImportReport) -> list[tuple[Path, str]]:
+    """Every ``*.txt`` under ``folder``, sorted (a folder's files, then its subfolders), each
+    with its real path; symlinks never lead out of the folder, and symlinked folders are not
+    entered."""
+    root = os.path.realpath(folder)
+    found: list[tuple[Path, str]] = []
+
+    def visit(path: str, real: str) -> None:
+        try:
+            with os.scandir(path) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            return  # as os.walk: an unreadable folder is left out
+        folders = []
+        for entry in entries:
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    folders.append(entry)
+            elif entry.name.endswith(".txt"):
+                key = os.path.join(real, entry.name)
+                if entry.is_symlink():
+                    key = os.path.realpath(entry.path)
+                    if not Path(key).is_relative_to(root):
+                        report.rejected.append(
+                            (entry.path,
+                             "a symbolic link to a file outside the folder; not followed")
+                        )
+                        continue
+                found.append((Path(entry.path), key))
+        for entry in folders:
+            visit(entry.path, os.path.join(real, entry.name))
+
+    visit(str(folder), root)
     return found
 
 
@@ -320,12 +335,23 @@ def _prepare(path: Path, cache: _SeedCache) -> _Item | str:
         if data is None:
             return _parsed_item(str(path), parse_seed(path))  # which says why, or parses
         digest = hashlib.sha256(data).digest()
-        known = cache.get(digest)
-        if known is not None:
-            return _Item(str(path), known[0], known[1], None, digest)
-        return _parsed_item(str(path), parse_seed_bytes(data, str(path)), digest)
+        return _cached_item(str(path), digest, cache) or _parsed_item(
+            str(path), parse_seed_bytes(data, str(path)), digest
+        )
     except SeedError as exc:
         return exc.reason
+
+
+def _cached_item(source: str, digest: bytes, cache: _SeedCache) -> _Item | None:
+    """The seed as an unchanged item when bytes with this digest were imported before."""
+    known = cache.get(digest)
+    return None if known is None else _Item(source, known[0], known[1], None, digest)
+
+
+def _known_file(path: Path, cache: _SeedCache) -> _Item | None:
+    """The file as an unchanged item when its exact bytes were imported before, else None."""
+    data = _read_seed(path)
+    return None if data is None else _cached_item(str(path), hashlib.sha256(data).digest(), cache)
 
 
 _worker_cache: _SeedCache | None = None
@@ -378,14 +404,32 @@ def _preparer(
     if workers <= 1 or count < _MIN_PARALLEL or "fork" not in mp.get_all_start_methods():
         yield lambda paths: (_prepare(path, cache) for path in paths)
         return
-    pool = concurrent.futures.ProcessPoolExecutor(
-        workers, mp_context=mp.get_context("fork"),
-        initializer=_start_worker, initargs=(cache.in_memory(),),
-    )
+    pools: list[concurrent.futures.ProcessPoolExecutor] = []
+
+    def prepare(paths: Sequence[Path]) -> Iterator[_Item | str]:
+        # Files imported before only need reading and hashing, cheaper here than starting
+        # workers: a re-import of an unchanged corpus never starts them. From the first file
+        # that needs parsing on, workers take the rest.
+        start = 0
+        for path in paths:
+            item = _known_file(path, cache)
+            if item is None:
+                break
+            yield item
+            start += 1
+        if start == len(paths):
+            return
+        pools.append(concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=mp.get_context("fork"),
+            initializer=_start_worker, initargs=(cache.in_memory(),),
+        ))
+        yield from _bounded_map(pools[0], paths[start:], _CHUNK, 4 * workers)
+
     try:
-        yield lambda paths: _bounded_map(pool, paths, _CHUNK, 4 * workers)
+        yield prepare
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _file_batches(

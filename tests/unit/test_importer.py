@@ -431,6 +431,33 @@ def test_edited_file_is_parsed_and_updated(tmp_path: Path) -> None:
     assert counts(import_seeds([seed], db)) == (0, 1, 0, 0, 0)
 
 
+def test_parallel_import_after_known_files_gives_the_same_archive_and_progress(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, body in enumerate(sorted(CORPUS_DIR.glob("*"))[:80]):
+        header = f"{guardian(f'story-{i}')}\n{i}\n{i * 2}\n".encode()
+        (folder / f"{i:03d}.txt").write_bytes(header + body.read_bytes())
+    first_half = sorted(folder.glob("*.txt"))[:40]
+
+    def second_import(workers: int) -> tuple[ImportReport, list[tuple[Any, ...]]]:
+        db = tmp_path / f"{workers}.db"
+        import_seeds(first_half, db)
+        calls: list[tuple[int, int]] = []
+        report = import_seeds(
+            [folder], db, workers=workers, progress=lambda d, t: calls.append((d, t))
+        )
+        assert calls == [(done, 80) for done in range(81)]
+        return report, rows(
+            db, "SELECT id, normalized_url, content_hash, source_file FROM articles ORDER BY id"
+        )
+
+    one, two = second_import(1), second_import(2)
+    assert counts(two[0]) == counts(one[0]) == (40, 0, 40, 0, 0)
+    assert two[1] == one[1]
+
+
 def test_parallel_parsing_gives_the_same_archive(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
