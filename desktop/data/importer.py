@@ -12,11 +12,16 @@ Rules kept here:
   so duplicate URLs within one import give the same archive every time: the later file becomes
   the newer version.
 - Rows are written in batches, each inside one transaction: a crash leaves the archive as it was
-  before the batch. A bulk load builds the FTS index after the rows (an ``fts_stale`` flag in
+  before the batch. A bulk load builds the FTS indexes after the rows (an ``fts_stale`` flag in
   ``meta`` makes the next import finish the job if this one dies first); a small import into a
-  large archive updates the index row by row inside each batch.
+  large archive updates them row by row inside each batch. There are two: the full index and a
+  small one of titles alone (the first results while typing).
+- A new archive is written without a disk sync per batch (nothing in it can be lost yet) and
+  gets its list indexes after the rows; its last commit syncs it all.
 - A file whose exact bytes were imported before (``seed_files``, keyed by SHA-256, emptied
   whenever the parser changes) is counted unchanged without being parsed again.
+- With ``workers`` > 1, files are read, hashed and parsed in forked processes, and articles
+  reach this process as ready rows, which it writes while they parse the next files.
 """
 
 from __future__ import annotations
@@ -395,8 +400,8 @@ def _preparer(
     workers: int, cache: _SeedCache, count: int
 ) -> Iterator[Callable[[Sequence[Path]], Iterator[_Item | str]]]:
     """A function preparing paths in order: in ``workers`` forked processes when that is
-    worth it and possible, else in this process. Either way this process stays free to write
-    while the files are read, hashed and parsed.
+    worth it and possible (this process then writes while they read, hash and parse), else
+    in this process.
 
     Only fork is used: it needs no re-entry into the program (frozen bundles included). Callers
     with threads (the window) keep ``workers=1``.

@@ -46,7 +46,7 @@ SEED_TITLE = (
 HEADER = b"https://www.theguardian.com/world/2016/oct/29/test-story\n12\n3\n"
 
 
-def parse(body: bytes, header: bytes = HEADER) -> object:
+def parse(body: bytes, header: bytes = HEADER) -> Article:
     return parse_seed_bytes(header + body, "test.txt")
 
 
