@@ -301,6 +301,7 @@ def _cmd_export_pdf(args: argparse.Namespace) -> int:
     import os
 
     from desktop.data.archive import Archive
+    from desktop.selection import parse_section_ref, search_article_ids, section_article_ids
 
     given = [x for x in (args.article, args.pdf_search, args.section) if x]
     if len(given) != 1:
@@ -315,15 +316,13 @@ def _cmd_export_pdf(args: argparse.Namespace) -> int:
         if args.article:
             ids = [archive.resolve(args.article)]
         elif args.pdf_search:
-            ids = [hit.id for hit in archive.search(args.pdf_search, limit=1000)]
+            ids = search_article_ids(archive, args.pdf_search)
             if not ids:
                 raise BroadsheetError(str(db), f"no article matches {args.pdf_search!r}",
                                       "try other words; `broadsheet search` shows matches")
         else:
-            outlet, _, section = args.section.partition("/")
-            sections = [g.name for g in archive.sections(outlet)
-                        if not section or g.name == section or g.name.startswith(section + "/")]
-            ids = [s.id for name in sections for s in archive.summaries_in(outlet, name)]
+            outlet, section = parse_section_ref(args.section)
+            ids = section_article_ids(archive, outlet, section)
             if not ids:
                 raise BroadsheetError(str(db), f"no articles in {args.section!r}",
                                       'give it as "Outlet/Section", e.g. "BBC News/World"')
