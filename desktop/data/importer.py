@@ -37,6 +37,7 @@ import multiprocessing as mp
 import os
 import signal
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -286,11 +287,14 @@ def _parsed_item(source: str, article: Article, digest: bytes | None = None) -> 
 
 
 def _read_seed(path: Path) -> bytes | None:
-    """The bytes of a seed small enough to import, or None to let ``parse_seed`` say why not."""
+    """The bytes of a regular file small enough to import, or None to let ``parse_seed`` say
+    why not (never blocking on a pipe or device named like a seed)."""
     try:
-        if path.stat().st_size > MAX_SEED_BYTES:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SEED_BYTES:
             return None
-        return path.read_bytes()
+        with open(path, "rb") as fh:
+            return fh.read()
     except (OSError, ValueError):
         return None
 
@@ -451,6 +455,8 @@ def _file_batches(
     total = len(files)
     if progress is not None:
         progress(0, total)
+    if total >= _MIN_PARALLEL:
+        cache = cache.in_memory()  # one query instead of one per file
     with _preparer(workers, cache, total) as prepare:
         batch: list[_Item] = []
         for done, (path, item) in enumerate(zip(files, prepare(files), strict=True), start=1):
