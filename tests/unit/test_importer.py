@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from collections import Counter
@@ -214,6 +215,16 @@ def test_folder_with_bad_seeds_imports_the_good_and_lists_the_bad(tmp_path: Path
         (str(folder / "nobody.txt"), "the file has no body text"),
         (str(folder / "nul.txt"), "the file is binary (it contains NUL bytes)"),
     ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_named_like_a_seed_is_rejected_without_blocking(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_seed(folder / "a.txt", guardian("a-story"), "Text.")
+    os.mkfifo(folder / "pipe.txt")
+    report = import_seeds([folder], tmp_path / "a.db")
+    assert counts(report) == (1, 0, 0, 1, 0)
+    assert report.rejected == [(str(folder / "pipe.txt"), "is not a file")]
 
 
 def test_folders_are_searched_recursively_for_txt_only(tmp_path: Path) -> None:
