@@ -22,6 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
 
+Argv = list[str | os.PathLike[str]]
+
 
 @dataclass(frozen=True)
 class Stats:
@@ -87,7 +89,7 @@ class ChildRun:
 
 
 def run_child(
-    argv: Sequence[str | os.PathLike[str]],
+    argv: Argv,
     env: Mapping[str, str] | None = None,
     cwd: Path = REPO,
 ) -> ChildRun:
