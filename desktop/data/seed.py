@@ -382,12 +382,12 @@ def parse_blocks(units: Sequence[str]) -> list[Block]:
 
 # --- title ----------------------------------------------------------------------------------
 
-# Words of one run are joined by these; "Trump’s Cabinet" is the slug run "trump-s-cabinet".
+# Words of one run are joined by one of these; "Trump’s Cabinet" is the slug run
+# "trump-s-cabinet".
 _RUN_SEPARATORS = frozenset({" ", "-", "'", "\u2019"})
 _SENTENCE_END = tuple(".!?:;…")
 _OPENERS = " \t\"'“‘«([{—–-*•"
 _WORD_RUN = re.compile(r"[^\W_]+")
-_NEXT_WORD = re.compile(r"([\W_]*)([^\W_]+)")
 _TRAILING_GAP = re.compile(r"[\W_]*$")
 _TITLE_TEXT_LIMIT = 1_000_000
 """Characters of body text searched for the title's words: a title is written early."""
@@ -470,15 +470,15 @@ class _Writings:
         """
         run = [("", text[start:end])]
         position = end
-        while len(run) < self._slug_length:
-            following = _NEXT_WORD.match(text, position)
-            if (
-                following is None
-                or following[1] not in _RUN_SEPARATORS
-                or following[2].lower() not in self._slug_words
-            ):
+        # Each separator is one character, so the next word starts right after it.
+        while len(run) < self._slug_length and position < len(text):
+            separator = text[position]
+            if separator not in _RUN_SEPARATORS:
                 break
-            run.append((following[1], following[2]))
+            following = _WORD_RUN.match(text, position + 1)
+            if following is None or following[0].lower() not in self._slug_words:
+                break
+            run.append((separator, following[0]))
             position = following.end()
         return tuple(run)
 

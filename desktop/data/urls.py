@@ -138,9 +138,10 @@ _ID_TOKEN = re.compile(
     r"^(?:[a-z]{0,2}\d{5,}|(?=(?:[a-z]*\d){3})(?=\d*[a-z])[a-z\d]{6,}|index)$", re.IGNORECASE
 )
 _WORD_SPLIT = re.compile(r"[\W_]+")
-# Outlets whose article URLs end in a section and an id, never in the headline's words.
+# Outlets whose article URLs end in a section and an id, never in the headline's words
+# (BBC: "world-us-canada-38305827"); a section there has at most four words.
 _SECTION_ID_SLUG_DOMAINS = frozenset({"bbc.co.uk", "bbc.com"})
-_SECTION_AND_ID = re.compile(r"^[a-z]+(?:[-_][a-z]+)*[-_][0-9]{5,}$", re.IGNORECASE)
+_SECTION_AND_ID = re.compile(r"^[a-z]+(?:[-_][a-z]+){0,3}[-_][0-9]{5,}$", re.IGNORECASE)
 _HOST_OK = re.compile(r"^[^\s/\\?#@:\[\]]+$")
 
 

@@ -157,6 +157,8 @@ def test_slug_words(url: str, words: list[str]) -> None:
         ("https://www.bbc.co.uk/news/world-us-canada-38305827", True),
         ("https://www.bbc.com/news/world-38305827", True),
         ("https://www.bbc.co.uk/news/uk-politics-37797331", True),
+        ("https://www.bbc.co.uk/news/uk-england-tyne-wear-37797331", True),
+        ("https://www.bbc.co.uk/news/business/us-and-other-powers-including-98616634", False),
         ("https://www.bbc.co.uk/sport/football/38305827", False),
         (INDEPENDENT, False),
         ("https://www.reuters.com/article/us-usa-trump-idUSKBN1431Z1", False),
