@@ -70,6 +70,7 @@ class Actions:
         self.export_pdf = self._make(
             "&Export PDF…", "Ctrl+E", icon(QStyle.StandardPixmap.SP_DialogSaveButton)
         )
+        self.export_results_pdf = self._make("Export search &results as PDF…", None)
         self.quit = self._make("&Quit", (StandardKey.Quit, "Ctrl+Q"))
         # Edit
         self.copy = self._make("&Copy", StandardKey.Copy)
@@ -110,6 +111,7 @@ class Actions:
         self.forward.setEnabled(False)
         self.bookmark.setEnabled(False)
         self.save_search.setEnabled(False)
+        self.export_results_pdf.setEnabled(False)
 
     def _make(
         self,

@@ -1,19 +1,21 @@
-"""File › Export PDF… in the window: save dialog, progress, and what happened afterwards.
+"""File › Export PDF… and the batch exports in the window: save dialog, progress, outcome.
 
 QtWidgets lives here; the export itself is ``desktop.pdf.export_pdf``, the same function the
-CLI calls. The export runs on the GUI thread (QTextDocument layout and font lookup belong
-there) with a QProgressDialog that repaints between articles. When an exported article has a
-note, a small options dialog first asks whether to add the notes as an appendix. Failures the
-user can act on (``BroadsheetError``) are shown in a plain-text message box; anything else is
-a bug and goes to the application's excepthook.
+CLI calls. ``PdfExport`` runs it on a worker thread (QtGui only there: the worker builds, lays
+out and paints the documents and never touches a widget) and reports progress through a
+signal; ``ExportProgressDialog`` shows it with a Cancel that stops between articles, leaving
+no file. When an exported article has a note, a small options dialog first asks whether to add
+the notes as an appendix. Failures the user can act on (``BroadsheetError``) are shown in a
+plain-text message box; anything else is a bug and goes to the application's excepthook.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtCore import QEventLoop, QObject, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,12 +34,18 @@ from PySide6.QtWidgets import (
 from desktop.data.archive import Archive
 from desktop.errors import BroadsheetError
 from desktop.filenames import safe_filename
+from desktop.ui.tasks import ProgressRelay, run_in_background
 
-#: Batches at least this long get a progress dialog; a single article exports in a blink.
+#: Batches at least this long show their progress dialog at once.
 PROGRESS_FROM = 2
+#: A single article shows the progress dialog only when it takes longer than this.
+SINGLE_ARTICLE_DELAY_MS = 600
+PROGRESS_WIDTH = 380
 
 _last_folder: Path | None = None
 _include_notes = True
+# An export is waiting in its own event loop: a second one must not start inside it.
+_running = False
 
 
 class ExportOptionsDialog(QDialog):
@@ -91,9 +99,10 @@ def export_articles_dialog(
             reader is asked whether to add them as an appendix.
 
     Returns:
-        The written PDF, or None when the user cancelled or the export failed.
+        The written PDF, or None when the user cancelled (at any step) or the export failed;
+        also None at once while another export is running.
     """
-    if not article_ids:
+    if not article_ids or _running:
         return None
     chosen_notes = ask_notes(parent, article_ids, notes or {})
     if chosen_notes is None:
@@ -102,9 +111,11 @@ def export_articles_dialog(
     if target is None:
         return None
     try:
-        _export(parent, archive, article_ids, target, chosen_notes)
+        written = _export(parent, archive, article_ids, target, chosen_notes)
     except BroadsheetError as exc:
         failure_box(parent, exc).exec()
+        return None
+    if not written:
         return None
     box, open_folder = success_box(parent, target, len(article_ids))
     box.exec()
@@ -134,34 +145,218 @@ def ask_target(parent: QWidget | None, suggested_title: str) -> Path | None:
 
 
 def _export(parent: QWidget | None, archive: Archive, article_ids: Sequence[int],
-            target: Path, notes: Mapping[int, str]) -> None:
-    from desktop.pdf import export_pdf
+            target: Path, notes: Mapping[int, str]) -> bool:
+    """Run the export off the GUI thread behind a progress dialog, and wait for it.
 
-    progress: QProgressDialog | None = None
-    if len(article_ids) >= PROGRESS_FROM:
-        progress = QProgressDialog("Setting the articles…", "", 0, len(article_ids), parent)
-        progress.setWindowTitle("Export PDF")
-        progress.setCancelButton(None)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(0)
-        progress.setValue(0)
+    The GUI thread keeps handling events meanwhile (the window repaints, Cancel answers);
+    the window-modal dialog keeps the reader from starting anything else in the window.
 
-    def report(done: int, total: int) -> None:
-        if progress is not None:
-            progress.setLabelText(f"Setting article {done} of {total}…")
-            progress.setValue(done)
-            QApplication.processEvents()
+    Returns:
+        True when the PDF was written, False when the reader cancelled (nothing written).
 
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    Raises:
+        BroadsheetError: the articles could not be read or the PDF not written.
+    """
+    global _running
+    job = PdfExport(archive, article_ids, target, notes)
+    progress = ExportProgressDialog(job, parent)
+    outcome: list[bool | Exception] = []
+    loop = QEventLoop()
+
+    def finish(result: bool | Exception) -> None:
+        outcome.append(result)
+        loop.quit()
+
+    job.finished.connect(finish)
+    job.failed.connect(finish)
+    QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+    _running = True
     try:
-        records = [archive.get(i) for i in article_ids]
-        export_pdf(records, target, archive_name=archive.path.name, images=archive,
-                   progress=report, notes=notes)
+        job.start()
+        loop.exec()
     finally:
+        _running = False
         QApplication.restoreOverrideCursor()
-        if progress is not None:
-            progress.close()
-            progress.deleteLater()
+        progress.finish()
+        job.deleteLater()
+    result = outcome[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+class ExportCancelledError(Exception):
+    """The reader cancelled an export before its PDF was written."""
+
+
+class CancelSwitch:
+    """Cancel for one export: asked for on the GUI thread, honoured by the worker between
+    articles.
+
+    Once the worker has set the last article it writes the PDF whatever happens, so a request
+    after that point is refused: the reader is never told "cancelled" about a file that was
+    then written.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._requested = False
+        self._committed = False
+
+    def request(self) -> bool:
+        """Ask the export to stop; False when it is already writing the file."""
+        with self._lock:
+            if not self._committed:
+                self._requested = True
+            return self._requested
+
+    @property
+    def requested(self) -> bool:
+        with self._lock:
+            return self._requested
+
+    def checkpoint(self, *, last: bool = False) -> None:
+        """Called by the worker between articles; ``last`` commits to writing the file.
+
+        Raises:
+            ExportCancelledError: cancel was asked for.
+        """
+        with self._lock:
+            if self._requested:
+                raise ExportCancelledError
+            self._committed = self._committed or last
+
+
+class PdfExport(QObject):
+    """One PDF export of archive articles, run on a worker thread.
+
+    The worker opens its own connection to the archive, reads the articles and hands them to
+    ``desktop.pdf.export_pdf`` (QtGui only: the documents are built, laid out and painted on
+    the worker, which never touches a widget). ``export_pdf`` writes a temporary file and
+    renames it into place, so a cancel or a failure leaves no file and an existing target as
+    it was.
+
+    Signals:
+        progressed(int, int): articles set so far, and in all (delivered on the GUI thread).
+        finished(bool): True when the PDF was written, False when it was cancelled.
+        failed(object): the exception that stopped the export: a ``BroadsheetError``, or
+            any other (a bug) for the caller to re-raise.
+    """
+
+    progressed = Signal(int, int)
+    finished = Signal(bool)
+    failed = Signal(object)
+
+    def __init__(self, archive: Archive, article_ids: Sequence[int], target: Path,
+                 notes: Mapping[int, str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._archive = archive
+        self._ids = list(article_ids)
+        self._target = target
+        self._notes = dict(notes)
+        self._cancel = CancelSwitch()
+        self._relay = ProgressRelay(self)
+        self._relay.progressed.connect(self.progressed)
+
+    @property
+    def total(self) -> int:
+        """Articles to export."""
+        return len(self._ids)
+
+    @property
+    def target(self) -> Path:
+        return self._target
+
+    def start(self) -> None:
+        """Start the worker; ``finished`` or ``failed`` follows on the GUI thread."""
+        run_in_background(self._work, self._on_work_done, self._on_work_failed)
+
+    def cancel(self) -> bool:
+        """Stop after the article being set; False when the PDF is already being written."""
+        return self._cancel.request()
+
+    def _work(self) -> bool:
+        """The worker: read, set and write. Never touches a widget."""
+        from desktop.pdf import export_pdf
+
+        archive = self._archive.reopen()
+        try:
+            records = []
+            for article_id in self._ids:
+                self._cancel.checkpoint()
+                records.append(archive.get(article_id))
+
+            def report(done: int, total: int) -> None:
+                self._cancel.checkpoint(last=done == total)
+                self._relay(done, total)
+
+            export_pdf(records, self._target, archive_name=self._archive.path.name,
+                       images=archive, progress=report, notes=self._notes)
+        except ExportCancelledError:
+            # Leaving this block drops the traceback, and with it the documents built on this
+            # thread: they are freed here, not on the GUI thread.
+            return False
+        except BroadsheetError as exc:
+            # The same error without its frames, which held the documents of this thread.
+            raise exc.with_traceback(None) from exc.__cause__
+        finally:
+            archive.close()
+        return True
+
+    def _on_work_done(self, written: bool) -> None:
+        self.finished.emit(written)
+
+    def _on_work_failed(self, exc: Exception) -> None:
+        self.failed.emit(exc)
+
+
+class ExportProgressDialog(QProgressDialog):
+    """The progress of one ``PdfExport``: article k of n, and Cancel until the file is being
+    written (the worker no longer stops then).
+
+    A batch shows it at once; a single article only when it takes longer than
+    ``SINGLE_ARTICLE_DELAY_MS``, so a quick export does not flash a dialog.
+    """
+
+    def __init__(self, job: PdfExport, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self._job = job
+        self.setWindowTitle("Export PDF")
+        self.setLabelText(self._label(0, job.total))
+        self.setRange(0, job.total)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.setCancelButton(self.cancel_button)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.setMinimumWidth(PROGRESS_WIDTH)
+        self.setMinimumDuration(0 if job.total >= PROGRESS_FROM else SINGLE_ARTICLE_DELAY_MS)
+        self.setValue(0)
+        self.canceled.connect(self._on_canceled)
+        job.progressed.connect(self._on_job_progressed)
+
+    def _label(self, done: int, total: int) -> str:
+        if done >= total:
+            return f"Writing {self._job.target.name}…"
+        if total == 1:
+            return "Setting the article…"
+        return f"Setting article {done + 1} of {total}…"
+
+    def _on_job_progressed(self, done: int, total: int) -> None:
+        self.setValue(min(done, total))
+        self.setLabelText(self._label(done, total))
+        if done >= total:
+            self.cancel_button.setEnabled(False)
+
+    def _on_canceled(self) -> None:
+        self._job.cancel()
+
+    def finish(self) -> None:
+        """Close and dispose of the dialog once the export has ended."""
+        self._job.progressed.disconnect(self._on_job_progressed)
+        self.canceled.disconnect(self._on_canceled)
+        self.close()
+        self.deleteLater()
 
 
 def failure_box(parent: QWidget | None, exc: BroadsheetError) -> QMessageBox:

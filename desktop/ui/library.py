@@ -2,9 +2,11 @@
 
 It serves the bookmark star (Go › Bookmark this article, Ctrl+D, the toolbar star), Save
 search (Go menu and the button beside the search bar), the tree's Bookmarks and Saved searches
-groups with their context menu, and the notes handed to the PDF export. Everything is read from
-and written to ``UserData`` (keyed by normalised URL); a write that fails is one status-bar
-line, never a dialog. Tree rows are built by ``userlists.py``. No SQL and no markup here.
+groups with their context menu, the tree's Export as PDF… on an outlet or section (handed to
+``MainWindow.export_section``), and the notes handed to the PDF export. Everything is read
+from and written to ``UserData`` (keyed by normalised URL); a write that fails is one
+status-bar line, never a dialog. Tree rows are built by ``userlists.py``. No SQL and no markup
+here.
 """
 
 from __future__ import annotations
@@ -104,6 +106,19 @@ class LibraryController(QObject):
         menu.addAction(text).triggered.connect(lambda: self.remove_entry(target))
         return menu
 
+    def export_menu(self, index: QModelIndex) -> QMenu | None:
+        """The context menu of an outlet row (Export as PDF… of all its sections) or a
+        section row (with its subsections); None for other rows."""
+        kind = index.data(Role.KIND)
+        if kind not in (NodeKind.OUTLET, NodeKind.SECTION):
+            return None
+        outlet: str = index.data(Role.OUTLET)
+        section: str | None = index.data(Role.SECTION) if kind == NodeKind.SECTION else None
+        menu = QMenu(self._window.tree)
+        export = menu.addAction("Export as PDF…")
+        export.triggered.connect(lambda: self._window.export_section(outlet, section))
+        return menu
+
     # -- bookmarks ---------------------------------------------------------------------------
 
     def is_bookmarked(self) -> bool:
@@ -183,20 +198,24 @@ class LibraryController(QObject):
     # -- notes for the PDF -------------------------------------------------------------------
 
     def notes_on(self, article_ids: list[int]) -> dict[int, str]:
-        """The reader's notes on these articles of the open archive, by id."""
+        """The reader's notes on these articles of the open archive, by id.
+
+        One lookup per note, not per article: a batch can hold thousands of articles.
+        """
         w = self._window
         try:
-            by_url = {note.url: note.text for note in w.userdata.notes()}
+            notes = w.userdata.notes()
         except UserDataError:
             return {}
+        wanted = set(article_ids)
         found: dict[int, str] = {}
-        for article_id in article_ids if by_url else []:
+        for note in notes:
             try:
-                url = w.archive.get(article_id).article.normalized_url
+                article_id = w.archive.resolve(note.url)
             except BroadsheetError:
                 continue
-            if url in by_url:
-                found[article_id] = by_url[url]
+            if article_id in wanted:
+                found[article_id] = note.text
         return found
 
     # -- slots -------------------------------------------------------------------------------
@@ -223,7 +242,10 @@ class LibraryController(QObject):
 
     def _on_tree_context_menu_requested(self, pos: QPoint) -> None:
         tree = self._window.tree
-        menu = self.context_menu(tree.indexAt(pos))
+        index = tree.indexAt(pos)
+        menu = self.context_menu(index)
+        if menu is None:
+            menu = self.export_menu(index)
         if menu is not None:
             menu.exec(tree.viewport().mapToGlobal(pos))
             menu.deleteLater()

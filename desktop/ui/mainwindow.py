@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -79,12 +80,13 @@ from desktop.data.search import highlight_terms
 from desktop.data.userdata import UserData, UserDataError
 from desktop.errors import ArchiveError, BroadsheetError
 from desktop.render import RenderOptions, format_date
+from desktop.selection import search_article_ids, section_article_ids
 from desktop.ui import userlists
 from desktop.ui.actions import Actions
 from desktop.ui.gallery import GalleryView
 from desktop.ui.importing import ArchiveUpdates, dropped_paths
 from desktop.ui.library import LibraryController
-from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, SearchResultModel
+from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, SearchResultModel, section_label
 from desktop.ui.notes import NotesPanel
 from desktop.ui.reader import ReaderPane
 from desktop.ui.search import RESULT_LIMIT, SearchBar, SearchHitDelegate
@@ -351,6 +353,7 @@ class MainWindow(QMainWindow):
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results_view.setFrameShape(QListView.Shape.NoFrame)
         self.results_view.setSpacing(1)
+        self.results_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.results_label = QLabel(self)
         self.results_label.setTextFormat(Qt.TextFormat.PlainText)
         self.results_label.setWordWrap(True)
@@ -361,7 +364,8 @@ class MainWindow(QMainWindow):
         a = self.commands
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([a.open_archive, a.import_seeds, a.export_pdf])
+        file_menu.addActions([a.open_archive, a.import_seeds, a.export_pdf,
+                              a.export_results_pdf])
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         edit_menu = bar.addMenu("&Edit")
@@ -415,6 +419,10 @@ class MainWindow(QMainWindow):
         a = self.commands
         a.open_archive.triggered.connect(self._on_open_archive_triggered)
         a.export_pdf.triggered.connect(self._on_export_pdf_triggered)
+        a.export_results_pdf.triggered.connect(self.export_search_results)
+        self.results_model.modelReset.connect(self._on_results_model_reset)
+        self.results_view.customContextMenuRequested.connect(
+            self._on_results_view_context_menu_requested)
         a.notes.toggled.connect(self._on_notes_action_toggled)
         self.notes.visibilityChanged.connect(self._on_notes_visibility_changed)
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
@@ -637,6 +645,46 @@ class MainWindow(QMainWindow):
         url, fraction = self._current.article.url, self.reading_position()
         self.library.write(lambda: self._userdata.set_position(url, fraction))
         self.notes.flush()
+
+    # -- PDF export --------------------------------------------------------------------------
+
+    def export_articles(self, ids: list[int], title: str) -> Path | None:
+        """Export ``ids`` into one PDF (save dialog, progress, outcome; ``ui/export.py``),
+        with the reader's notes on them when asked; ``title`` proposes the file name."""
+        from desktop.ui.export import export_articles_dialog
+
+        self.notes.flush()
+        return export_articles_dialog(self, self._archive, ids, title,
+                                      notes=self.library.notes_on(ids))
+
+    def export_section(self, outlet: str, section: str | None) -> Path | None:
+        """Export an outlet (``section`` None) or a section with its subsections into one
+        PDF, the articles in the tree's order; the rule ``export-pdf --section`` follows."""
+        name = outlet if section is None else f"{outlet} - {section_label(section)}"
+        try:
+            ids = section_article_ids(self._archive, outlet, section, self.tree_model.order)
+        except BroadsheetError as exc:
+            self.statusBar().showMessage(str(exc), STATUS_MS)
+            return None
+        if not ids:
+            self.statusBar().showMessage(f"No articles in {name}.", STATUS_MS)
+            return None
+        return self.export_articles(ids, name)
+
+    def export_search_results(self) -> Path | None:
+        """Export every hit of the current search (with its outlet and section filters),
+        best first, into one PDF; the rule ``export-pdf --search`` follows."""
+        query = self.results_model.query
+        if not self.results_model.rowCount():
+            self.statusBar().showMessage("Search first.", STATUS_MS)
+            return None
+        outlet, section = self.search_bar.filters()
+        try:
+            ids = search_article_ids(self._archive, query, outlet=outlet, section=section)
+        except BroadsheetError as exc:
+            self.statusBar().showMessage(str(exc), STATUS_MS)
+            return None
+        return self.export_articles(ids, query)
 
     # -- history -----------------------------------------------------------------------------
 
@@ -916,8 +964,6 @@ class MainWindow(QMainWindow):
             self.open_archive_file(path)
 
     def _on_export_pdf_triggered(self) -> None:
-        from desktop.ui.export import export_articles_dialog
-
         if self._current is not None:
             ids, title = [self._current.id], self._current.article.title
         elif self.results_model.rowCount():
@@ -925,8 +971,18 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Open an article or search first.", STATUS_MS)
             return
-        self.notes.flush()
-        export_articles_dialog(self, self._archive, ids, title, notes=self.library.notes_on(ids))
+        self.export_articles(ids, title)
+
+    def _on_results_model_reset(self) -> None:
+        self.commands.export_results_pdf.setEnabled(self.results_model.rowCount() > 0)
+
+    def _on_results_view_context_menu_requested(self, pos: QPoint) -> None:
+        if not self.results_model.rowCount():
+            return
+        menu = QMenu(self.results_view)
+        menu.addAction("Export results as PDF…").triggered.connect(self.export_search_results)
+        menu.exec(self.results_view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def _on_shortcuts_triggered(self) -> None:
         if self._shortcuts_dialog is None:
