@@ -20,7 +20,7 @@ import re
 import stat
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -397,16 +397,43 @@ _MAX_SAMPLES = 500
 """Writings of one word looked at; enough to see how the body usually writes it."""
 
 
-@functools.lru_cache(maxsize=8192)
-def _whole_word(word: str) -> re.Pattern[str]:
-    """The lower-case ``word`` as a whole word. Cached: slugs share words, and compiling a
-    pattern per seed cost as much as the rest of the title recovery.
+_SHORT_WORD = 3
+"""Slug words this long or shorter are found with a cached pattern; longer ones with find()."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _whole_short_word(word: str) -> re.Pattern[str]:
+    """The lower-case ``word`` as a whole word. Short words ("of", "the") occur inside many
+    longer ones, which a pattern skips at C speed; there are few of them, so the cache keeps
+    them all and each is compiled once.
 
     The word comes first and the look-behind after it, so the regex engine can skip ahead
     to the word's letters instead of trying every position.
     """
     literal = re.escape(word)
     return re.compile(rf"{literal}(?<![^\W_]{literal})(?![^\W_])")
+
+
+def _whole_word_spans(low: str, word: str) -> Iterator[tuple[int, int]]:
+    """Where the lower-case text ``low`` holds ``word`` as a whole word.
+
+    For longer words: they seldom occur inside other words, and the many distinct ones of
+    a corpus would each cost a pattern compile (more than this whole search).
+    """
+    if len(word) <= _SHORT_WORD:
+        yield from (m.span() for m in _whole_short_word(word).finditer(low))
+        return
+    size = len(low)
+    start = low.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if (start == 0 or not low[start - 1].isalnum()) and (
+            end == size or not low[end].isalnum()
+        ):
+            yield start, end
+            start = low.find(word, end)
+        else:
+            start = low.find(word, start + 1)
 
 
 def _word_matches(text: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
@@ -421,7 +448,8 @@ def _word_matches(text: str, words: frozenset[str]) -> list[tuple[int, int, str]
             for m in _WORD_RUN.finditer(text)
             if m[0].lower() in words
         ]
-    found = [(m.start(), m.end(), word) for word in words for m in _whole_word(word).finditer(low)]
+    # str.isalnum() is exactly the regex class [^\W_] of a word character.
+    found = [(start, end, word) for word in words for start, end in _whole_word_spans(low, word)]
     found.sort()
     return found
 
