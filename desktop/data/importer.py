@@ -312,7 +312,9 @@ class _SeedCache:
         self._rows: dict[bytes, tuple[str, str]] | None = None
 
     def in_memory(self) -> _SeedCache:
-        """A copy that holds every row and never touches the database."""
+        """A copy that holds every row and never touches the database (itself if it is one)."""
+        if self._rows is not None:
+            return self
         copy = _SeedCache(self._conn)
         copy._rows = {
             bytes(digest): (str(url), str(warnings))
