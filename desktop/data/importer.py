@@ -309,7 +309,7 @@ class _SeedCache:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self._rows: dict[bytes, tuple[str, str]] | None = None
+        self._rows: dict[bytes, tuple[str, tuple[str, ...]]] | None = None
 
     def in_memory(self) -> _SeedCache:
         """A copy that holds every row and never touches the database (itself if it is one)."""
@@ -317,7 +317,7 @@ class _SeedCache:
             return self
         copy = _SeedCache(self._conn)
         copy._rows = {
-            bytes(digest): (str(url), str(warnings))
+            bytes(digest): _seed_entry(url, warnings)
             for digest, url, warnings in self._conn.execute(
                 "SELECT digest, normalized_url, warnings FROM seed_files")
         }
@@ -326,13 +326,16 @@ class _SeedCache:
     def get(self, digest: bytes) -> tuple[str, tuple[str, ...]] | None:
         """The normalised URL and the warnings of the seed with this digest, or None."""
         if self._rows is not None:
-            row = self._rows.get(digest)
-        else:
-            rows = self._conn.execute(
-                "SELECT normalized_url, warnings FROM seed_files WHERE digest = ?", [digest]
-            ).fetchall()
-            row = (str(rows[0][0]), str(rows[0][1])) if rows else None
-        return None if row is None else (row[0], tuple(json.loads(row[1])))
+            return self._rows.get(digest)
+        rows = self._conn.execute(
+            "SELECT normalized_url, warnings FROM seed_files WHERE digest = ?", [digest]
+        ).fetchall()
+        return _seed_entry(*rows[0]) if rows else None
+
+
+def _seed_entry(url: object, warnings: object) -> tuple[str, tuple[str, ...]]:
+    """A ``seed_files`` row's URL and its warnings (stored as a JSON list)."""
+    return str(url), tuple(json.loads(str(warnings)))
 
 
 def _prepare(path: Path, cache: _SeedCache) -> _Item | str:
