@@ -50,10 +50,10 @@ OUTLETS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("www.theguardian.com", "https",
      ("world", "politics", "uk-news", "business", "technology", "commentisfree", "sport"),
      "{sec}/{y}/{mon}/{d}/{slug}"),
+    # BBC News URLs carry no slug at all: section and id only ("news/world-europe-37801234").
     ("www.bbc.co.uk", "http",
-     ("news/world/europe", "news/uk-politics", "news/business", "news/technology",
-      "sport/football"),
-     "{sec}/{slug}-{id8}"),
+     ("world-europe", "uk-politics", "business", "technology", "world-middle-east", "health"),
+     "news/{sec}-{id8}"),
     ("www.nytimes.com", "https",
      ("world/middleeast", "us/politics", "business/dealbook", "technology", "opinion",
       "sports/baseball"),
