@@ -321,6 +321,7 @@ class ExportProgressDialog(QProgressDialog):
     def __init__(self, job: PdfExport, parent: QWidget | None) -> None:
         super().__init__(parent)
         self._job = job
+        self._done = 0
         self.setWindowTitle("Export PDF")
         self.setLabelText(self._label(0, job.total))
         self.setRange(0, job.total)
@@ -343,10 +344,15 @@ class ExportProgressDialog(QProgressDialog):
         return f"Setting article {done + 1} of {total}…"
 
     def _on_job_progressed(self, done: int, total: int) -> None:
-        self.setValue(min(done, total))
+        # setValue() of a modal progress dialog processes events, so a later report can be
+        # handled inside it: everything else is set first, and an older report changes nothing.
+        if done <= self._done:
+            return
+        self._done = done
         self.setLabelText(self._label(done, total))
         if done >= total:
             self.cancel_button.setEnabled(False)
+        self.setValue(min(done, total))
 
     def _on_canceled(self) -> None:
         self._job.cancel()
