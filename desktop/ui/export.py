@@ -210,11 +210,6 @@ class CancelSwitch:
                 self._requested = True
             return self._requested
 
-    @property
-    def requested(self) -> bool:
-        with self._lock:
-            return self._requested
-
     def checkpoint(self, *, last: bool = False) -> None:
         """Called by the worker between articles; ``last`` commits to writing the file.
 
@@ -340,8 +335,8 @@ class ExportProgressDialog(QProgressDialog):
         if done >= total:
             return f"Writing {self._job.target.name}…"
         if total == 1:
-            return "Setting the article…"
-        return f"Setting article {done + 1} of {total}…"
+            return "Exporting the article…"
+        return f"Exporting article {done + 1} of {total}…"
 
     def _on_job_progressed(self, done: int, total: int) -> None:
         # setValue() of a modal progress dialog processes events, so a later report can be

@@ -348,7 +348,7 @@ def test_search_results_export_every_hit_in_rank_order(
     assert boxes.texts() == [f"Exported 6 articles to harbour.pdf.\n\nFolder: {tmp_path}"]
     # Progress counted the articles on the dialog, and Cancel went once the file was
     # being written; the documents were built off the GUI thread.
-    assert spy.labels == [f"Setting article {k} of 6…" for k in range(1, 7)] + [
+    assert spy.labels == [f"Exporting article {k} of 6…" for k in range(1, 7)] + [
         "Writing harbour.pdf…"]
     assert spy.cancel_enabled_at_end is False
     assert len(spy.built_on) == 6
@@ -392,7 +392,7 @@ def test_cancel_stops_between_articles_and_leaves_no_file(
     # Article 2 was being set when Cancel was clicked; nothing after it was started.
     assert spy.visible_at_cancel is True
     assert len(spy.built_on) == 2
-    assert spy.labels == ["Setting article 1 of 6…", "Setting article 2 of 6…"]
+    assert spy.labels == ["Exporting article 1 of 6…", "Exporting article 2 of 6…"]
     assert boxes.shown == []
     if existing:
         assert target.read_bytes() == b"%PDF-1.4 the reader's earlier export"
