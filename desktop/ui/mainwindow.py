@@ -8,6 +8,8 @@ bundled merge by ``importing.py``, the session by ``session.py``, the Recently r
 ``userlists.py``; the window keeps reading positions and history as articles open. Every
 QAction comes from ``actions.py``; the window's own signals are connected in
 ``MainWindow._connect_signals()``, and the two controllers wire the actions they serve.
+PDF export (the open article, a tree outlet or section, the search results) picks articles with
+``desktop.selection``, as ``export-pdf`` does, and runs through ``export.py``.
 Seed-derived text reaches widgets only as plain text (labels, titles and message boxes are set
 to ``Qt.TextFormat.PlainText``). No SQL and no markup here: queries go through ``Archive``,
 HTML comes from ``render.py`` via the reader.

@@ -28,7 +28,7 @@ from desktop.data.importer import import_seeds
 from desktop.ui import export, library, mainwindow
 from desktop.ui.export import PdfExport
 from desktop.ui.mainwindow import MainWindow
-from desktop.ui.models import Role
+from desktop.ui.models import NodeKind, Role
 from tests.conftest import TEST_SEEDS_DIR
 
 # The offscreen platform says this on every show(); harmless (PLATFORM-NOTES.md).
@@ -308,7 +308,9 @@ def test_articles_have_no_export_entry_in_the_tree(
     menus = choose_in_context_menus(monkeypatch, "Export as PDF…")
     section = tree_row(window, "The Independent", "News/World")
     window.tree.expand(section)
-    right_click(window, window.tree_model.index(0, 0, section))
+    article = window.tree_model.index(0, 0, section)
+    assert article.data(Role.KIND) == NodeKind.ARTICLE
+    right_click(window, article)
     assert menus == []
 
 
