@@ -20,14 +20,22 @@ from pathlib import Path
 from typing import Any, Literal
 
 from desktop import paths
-from desktop.data.article import ArchivedArticle, Article, blocks_from_json
+from desktop.data.article import (
+    ArchivedArticle,
+    Article,
+    Block,
+    blocks_from_json,
+    blocks_from_storage,
+)
 from desktop.data.search import to_fts_query
 from desktop.data.urls import normalize_url
 from desktop.errors import ArchiveError, ArticleNotFoundError, BroadsheetError
 
 # The archive layout this code reads and the importer writes; an archive from a newer
-# Broadsheet (a higher number) is refused rather than misread.
-SCHEMA_VERSION = 1
+# Broadsheet (a higher number) is refused rather than misread. Schema 2 stores each text once
+# (``article.StoredBlocks``); this module still reads schema 1, whose ``blocks`` column holds
+# the ``show --json`` blocks, until the next import upgrades the file.
+SCHEMA_VERSION = 2
 # A search index of titles alone, far smaller than the full one, for the first results while
 # the user types. Archives made before it have none; the importer adds it and records in
 # ``meta`` under TITLE_INDEX_KEY the same time as ``built_at``. A different time means an
@@ -83,8 +91,10 @@ _ORDER_BY: dict[str, str] = {
 }
 _ARTICLE_COLUMNS = (
     "url, normalized_url, domain, outlet, section, date, title, score, comments, blocks, "
-    "source_file, warnings, content_hash, imported_at"
+    "body_text, captions_text, source_file, warnings, content_hash, imported_at"
 )
+# Earlier versions in a schema-1 archive have no text columns: their blocks hold the text.
+_V1_VERSION_COLUMNS = _ARTICLE_COLUMNS.replace("body_text, captions_text", "NULL, NULL")
 
 
 class QueryInterruptedError(BroadsheetError):
@@ -329,6 +339,10 @@ class Archive:
         Raises:
             ArticleNotFoundError: no article has that id.
         """
+        return self._current(article_id)[0]
+
+    def _current(self, article_id: int) -> tuple[ArchivedArticle, str]:
+        """``get(article_id)`` and the content hash stored with it."""
         rows = self._rows(
             f"SELECT id, version, {_ARTICLE_COLUMNS} FROM articles WHERE id = ?",
             [article_id])
@@ -338,25 +352,46 @@ class Archive:
                 "find one with `broadsheet search`",
             )
         row = rows[0]
-        article = _article(row[2:])
-        return ArchivedArticle(row[0], article, row[1], row[-1])
+        article = self._article(row[2:])
+        return ArchivedArticle(row[0], article, row[1], row[-1]), str(row[-2])
 
     def versions(self, article_id: int) -> list[ArticleVersion]:
-        """Every version of an article, oldest first; the last one is the current article."""
-        current = self.get(article_id)
+        """Every version of an article, oldest first; the last one is the current article.
+
+        Each carries the content hash the import stored for it.
+        """
+        current, current_hash = self._current(article_id)
+        # Asked each time: an import may upgrade a schema-1 archive while it is open.
+        version_columns = {r[1] for r in self._rows("PRAGMA table_info(article_versions)")}
+        columns = (_ARTICLE_COLUMNS if "body_text" in version_columns
+                   else _V1_VERSION_COLUMNS)
         rows = self._rows(
-            f"SELECT version, superseded_at, {_ARTICLE_COLUMNS} FROM article_versions "
+            f"SELECT version, superseded_at, {columns} FROM article_versions "
             "WHERE article_id = ? ORDER BY version", [article_id])
         earlier = []
-        for version, superseded_at, *columns in rows:
-            article = _article(tuple(columns))
-            content_hash, imported_at = columns[-2:]
+        for version, superseded_at, *values in rows:
+            article = self._article(tuple(values))
+            content_hash, imported_at = values[-2:]
             earlier.append(ArticleVersion(
                 version, imported_at, superseded_at, content_hash, article.source_file, article))
         a = current.article
         last = ArticleVersion(
-            current.versions, current.imported_at, None, a.content_hash, a.source_file, a)
+            current.versions, current.imported_at, None, current_hash, a.source_file, a)
         return [*earlier, last]
+
+    def _article(self, row: tuple[Any, ...]) -> Article:
+        """An Article from the columns listed in ``_ARTICLE_COLUMNS``, in that order.
+
+        Raises:
+            ArchiveError: the stored blocks do not read back (a damaged archive).
+        """
+        try:
+            return _article(row)
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            raise ArchiveError(
+                str(self.path), f"cannot read an article of the archive: {exc}",
+                "rebuild it with `broadsheet import`",
+            ) from exc
 
     def ids_imported_since(self, when: str | None) -> list[int]:
         """Ids of the articles whose current version was imported at or after ``when``
@@ -469,10 +504,23 @@ def _summary(row: tuple[Any, ...]) -> ArticleSummary:
     return ArticleSummary(row[0], row[1], row[2], _section(row[3]), row[4], row[5], row[6])
 
 
+def _blocks(blocks: str, body_text: str | None, captions_text: str | None) -> tuple[Block, ...]:
+    """Stored blocks of either schema: a layout into the two texts (schema 2), or the
+    ``show --json`` blocks (schema 1: a list of objects). Told apart by the row, not the
+    archive: an import may upgrade the file while it is open here."""
+    if blocks.startswith("[{"):
+        return blocks_from_json(json.loads(blocks))
+    if body_text is None or captions_text is None:
+        if blocks == "[]":  # no blocks: the same in both schemas
+            return ()
+        raise ValueError("an article's text is missing")
+    return blocks_from_storage(blocks, body_text, captions_text)
+
+
 def _article(row: tuple[Any, ...]) -> Article:
     """An Article from the columns listed in ``_ARTICLE_COLUMNS``, in that order."""
     (url, normalized_url, domain, outlet, section, date, title, score, comments, blocks,
-     source_file, warnings, _content_hash, _imported_at) = row
+     body_text, captions_text, source_file, warnings, _content_hash, _imported_at) = row
     return Article(
         url=url,
         normalized_url=normalized_url,
@@ -483,7 +531,7 @@ def _article(row: tuple[Any, ...]) -> Article:
         title=title,
         score=score,
         comments=comments,
-        blocks=blocks_from_json(json.loads(blocks)),
+        blocks=_blocks(blocks, body_text, captions_text),
         source_file=source_file,
         warnings=tuple(json.loads(warnings)),
     )

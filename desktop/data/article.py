@@ -2,6 +2,13 @@
 
 No Qt imports. Frozen dataclasses only; the JSON shape of ``article_to_json`` is the CLI
 contract of ``broadsheet show --json``.
+
+How the archive stores blocks (``store_blocks``/``blocks_from_storage``): each text once. The
+paragraphs are ``body_text`` and the gallery titles, captions and embed titles are
+``captions_text`` (the two columns the search index reads), and a small JSON ``layout`` says
+which block each piece of text belongs to and holds the rest (credits, furniture, embed
+kinds). ``blocks_to_json``/``blocks_from_json`` are the ``show --json`` shape, which archives
+of schema 1 also stored.
 """
 
 from __future__ import annotations
@@ -9,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal, TypeAlias
 
 
@@ -91,23 +99,20 @@ class Article:
     def galleries(self) -> tuple[Gallery, ...]:
         return tuple(b for b in self.blocks if isinstance(b, Gallery))
 
+    @cached_property
+    def stored_blocks(self) -> StoredBlocks:
+        """The blocks as the archive stores them; worked out once per article."""
+        return store_blocks(self.blocks)
+
     @property
     def body_text(self) -> str:
         """The paragraphs' text, one per line pair: what search indexes as the body."""
-        return "\n\n".join(p.text for p in self.paragraphs)
+        return self.stored_blocks.body_text
 
     @property
     def captions_text(self) -> str:
-        """Every gallery caption and embed title, for the search index."""
-        lines: list[str] = []
-        for block in self.blocks:
-            if isinstance(block, Gallery):
-                if block.title:
-                    lines.append(block.title)
-                lines.extend(item.caption for item in block.items)
-            elif isinstance(block, Embed):
-                lines.append(block.title)
-        return "\n".join(lines)
+        """Every gallery title, caption and embed title, one per line, for the search index."""
+        return self.stored_blocks.captions_text
 
     @property
     def word_count(self) -> int:
@@ -119,17 +124,14 @@ class Article:
         """The section as one string, ``"News/World/Middle East"``; empty when there is none."""
         return "/".join(self.section)
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
-        """SHA-256 of everything an import compares: title, score, comments and blocks."""
-        payload = {
-            "title": self.title,
-            "score": self.score,
-            "comments": self.comments,
-            "blocks": blocks_to_json(self.blocks),
-        }
-        data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+        """SHA-256 of everything an import compares: title, score, comments and blocks.
+
+        Cached (the article is frozen), and made from ``stored_blocks``, so an import
+        serialises each article's blocks once, for the hash and the row alike.
+        """
+        return hash_content(self.title, self.score, self.comments, self.stored_blocks)
 
 
 def block_to_json(block: Block) -> dict[str, Any]:
@@ -176,6 +178,147 @@ def block_from_json(data: dict[str, Any]) -> Block:
 
 def blocks_from_json(data: list[dict[str, Any]]) -> tuple[Block, ...]:
     return tuple(block_from_json(d) for d in data)
+
+
+@dataclass(frozen=True)
+class StoredBlocks:
+    """An article's blocks as the archive stores them, each text once.
+
+    ``body_text`` is the paragraphs joined by blank lines; ``captions_text`` is every gallery
+    title (when not empty), caption and embed title, one per line, in article order.
+    ``layout`` is a JSON list with one entry per block:
+
+    - a paragraph: its length in ``body_text`` (an integer);
+    - furniture: its text (a string);
+    - a gallery: ``["g", title, total, items]``, title null, ``""`` or its length in
+      ``captions_text``; each item ``[n, caption length, credit]``, plus the image id when
+      there is one;
+    - an embed: ``["e", kind, title length, by]``.
+
+    Lengths count characters (Python's and SQLite's ``length()``), so ``substr`` in SQL finds
+    the same text.
+    """
+
+    layout: str
+    body_text: str
+    captions_text: str
+
+
+def store_blocks(blocks: tuple[Block, ...]) -> StoredBlocks:
+    """The stored form of ``blocks``; ``blocks_from_storage`` gives them back exactly."""
+    layout: list[Any] = []
+    paragraphs: list[str] = []
+    captions: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            paragraphs.append(block.text)
+            layout.append(len(block.text))
+        elif isinstance(block, Gallery):
+            title: int | str | None = block.title
+            if block.title:
+                captions.append(block.title)
+                title = len(block.title)
+            items: list[list[Any]] = []
+            for item in block.items:
+                captions.append(item.caption)
+                entry: list[Any] = [item.n, len(item.caption), item.credit]
+                if item.image_id is not None:
+                    entry.append(item.image_id)
+                items.append(entry)
+            layout.append(["g", title, block.total, items])
+        elif isinstance(block, Embed):
+            captions.append(block.title)
+            layout.append(["e", block.kind, len(block.title), block.by])
+        else:
+            layout.append(block.text)
+    return StoredBlocks(
+        json.dumps(layout, ensure_ascii=False, separators=(",", ":")),
+        "\n\n".join(paragraphs),
+        "\n".join(captions),
+    )
+
+
+def hash_content(
+    title: str, score: int | None, comments: int | None, stored: StoredBlocks
+) -> str:
+    """``Article.content_hash`` of an article with these values and stored blocks.
+
+    The stored form says exactly what the blocks are. The head has no raw line feed (JSON
+    escapes it) and gives both texts' lengths, so no two different articles hash the same
+    bytes.
+    """
+    head = json.dumps(
+        [title, score, comments, stored.layout, len(stored.body_text),
+         len(stored.captions_text)],
+        ensure_ascii=False, separators=(",", ":"),
+    )
+    digest = hashlib.sha256(head.encode("utf-8"))
+    digest.update(b"\n")
+    digest.update(stored.body_text.encode("utf-8"))
+    digest.update(b"\n")
+    digest.update(stored.captions_text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+class _Texts:
+    """Reads consecutive pieces of a stored text, each followed by ``sep``."""
+
+    __slots__ = ("text", "sep", "pos")
+
+    def __init__(self, text: str, sep: int) -> None:
+        self.text = text
+        self.sep = sep
+        self.pos = 0
+
+    def take(self, length: object) -> str:
+        if type(length) is not int or length < 0 or self.pos + length > len(self.text):
+            raise ValueError("the layout does not fit the stored text")
+        start = self.pos
+        self.pos = start + length + self.sep
+        return self.text[start:start + length]
+
+    def check_end(self) -> None:
+        # After k pieces, pos counts k separators; the text has k - 1 of them.
+        if self.pos != (len(self.text) + self.sep if self.pos else len(self.text)):
+            raise ValueError("the stored text is longer than its layout")
+
+
+def blocks_from_storage(layout: str, body_text: str, captions_text: str) -> tuple[Block, ...]:
+    """The blocks ``store_blocks`` stored, exactly.
+
+    Raises:
+        ValueError: the three do not fit together (a damaged archive).
+    """
+    entries = json.loads(layout)
+    if not isinstance(entries, list):
+        raise ValueError("the layout is not a list")
+    body = _Texts(body_text, 2)
+    captions = _Texts(captions_text, 1)
+    blocks: list[Block] = []
+    for entry in entries:
+        if type(entry) is int:
+            blocks.append(Paragraph(body.take(entry)))
+        elif type(entry) is str:
+            blocks.append(Furniture(entry))
+        elif type(entry) is list and entry and entry[0] == "g" and len(entry) == 4:
+            _, title, total, items = entry
+            if type(title) is int:
+                title = captions.take(title)
+            elif title is not None and title != "":
+                raise ValueError("a gallery title is neither stored nor empty")
+            blocks.append(Gallery(title, int(total), tuple(
+                GalleryItem(int(i[0]), captions.take(i[1]), i[2],
+                            int(i[3]) if len(i) > 3 else None)
+                for i in items
+            )))
+        elif type(entry) is list and len(entry) == 4 and entry[0] == "e":
+            _, kind, title_length, by = entry
+            blocks.append(Embed(str(kind), captions.take(title_length), by))
+        else:
+            raise ValueError(f"unknown layout entry {entry!r}")
+    body.check_end()
+    captions.check_end()
+    return tuple(blocks)
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,21 @@ Rules kept here:
   ``meta`` makes the next import finish the job if this one dies first); a small import into a
   large archive updates them row by row inside each batch. There are two: the full index and a
   small one of titles alone (the first results while typing).
+- Each text is stored once (schema 2): ``body_text`` and ``captions_text`` are what the search
+  index reads, and ``blocks`` is a small layout pointing into them (``article.StoredBlocks``).
+  An archive of schema 1 is upgraded in place, in one transaction, by the next import.
 - A new archive is written without a disk sync per batch (nothing in it can be lost yet) and
   gets its list indexes after the rows; its last commit syncs it all.
-- A file whose exact bytes were imported before (``seed_files``, keyed by SHA-256, emptied
-  whenever the parser changes) is counted unchanged without being parsed again.
+- A file whose exact bytes were imported before (``seed_files``, keyed by SHA-256) is counted
+  unchanged without being parsed again. A file whose resolved path, size and modification
+  time (in ns) are those ``seed_stats`` recorded when it was last read is counted unchanged
+  without even being read, as git's index and rsync do: **a file rewritten with the same size
+  and the same modification time is assumed unchanged.** A time is recorded only when it was
+  at least ``_STAT_SETTLE_NS`` old when the file was read, so a file written again within the
+  same clock tick is still read next time. Both tables are emptied whenever the parser
+  changes.
+- Import late: a re-import that reads no file loads neither the parser, nor
+  ``multiprocessing``, nor ``sqlite_utils`` (creating tables and compacting need it).
 - With ``workers`` > 1, files are read, hashed and parsed in forked processes, and articles
   reach this process as ready rows, which it writes while they parse the next files.
 """
@@ -27,32 +38,30 @@ Rules kept here:
 from __future__ import annotations
 
 import collections
-import concurrent.futures
 import contextlib
 import datetime as _dt
 import hashlib
 import itertools
 import json
-import multiprocessing as mp
 import os
 import signal
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
-from desktop.data import article as article_module
-from desktop.data import seed as seed_module
-from desktop.data import urls as urls_module
 from desktop.data.archive import SCHEMA_VERSION, TITLE_INDEX_KEY, TITLE_INDEX_TABLE
-from desktop.data.article import Article, Gallery, blocks_to_json
-from desktop.data.seed import MAX_SEED_BYTES, parse_seed, parse_seed_bytes
+from desktop.data.article import Article, Gallery, blocks_from_json, hash_content, store_blocks
 from desktop.errors import ArchiveError, SeedError
+
+if TYPE_CHECKING:
+    import concurrent.futures
+
+    import sqlite_utils
 
 FTS_TABLE = "articles_fts"
 FTS_COLUMNS = ("title", "body_text", "captions_text")
@@ -71,6 +80,12 @@ _REBUILD_RATIO = 1.0
 # Bytes of terms the search index gathers in memory before writing them out (FTS5 option
 # 'hashsize'), during a bulk build.
 _FTS_BULK_HASHSIZE = 64 * 1024 * 1024
+# A file's size and modification time are trusted next time only when the time was at
+# least this old when the file was read: a rewrite within one tick of a coarse file-system
+# clock (2 s on FAT) keeps the time, and perhaps the size.
+_STAT_SETTLE_NS = 2_000_000_000
+# The sources of the code that turns seed bytes into an article (beside this module).
+_PARSER_SOURCES = ("seed.py", "urls.py", "article.py")
 
 Progress = Callable[[int, int], None]
 
@@ -99,11 +114,9 @@ _NOT_NULL = {
     "normalized_url", "url", "domain", "outlet", "section", "title", "word_count",
     "content_hash", "imported_at", "version", "warnings", "blocks", "body_text", "captions_text",
 }
-# An earlier version keeps every article column except the FTS copies of its text, which the
-# blocks already hold in full, plus when it was replaced.
-_VERSION_COLUMNS = [
-    c for c in _ARTICLE_COLUMNS if c not in ("id", "body_text", "captions_text")
-]
+# An earlier version keeps every article column (its text too: the blocks point into it),
+# plus when it was replaced.
+_VERSION_COLUMNS = [c for c in _ARTICLE_COLUMNS if c != "id"]
 
 # Keyset-friendly: the tree groups by outlet and section and lists a section in four orders.
 _INDEXES = {
@@ -146,16 +159,18 @@ def import_seeds(
 
     A bad seed never stops the import: it is listed in ``ImportReport.rejected``. With
     ``workers`` > 1, seeds are parsed in that many forked processes (for the command line; a
-    program with threads keeps 1). The result is the same either way.
+    program with threads keeps 1). The result is the same either way. A file with the size
+    and modification time it had when an earlier import read it is taken as unchanged
+    without being read (see the module docstring).
 
     Raises:
         ArchiveError: the archive cannot be created, written or is not a Broadsheet archive.
     """
     report = ImportReport()
-    files = collect_seed_files(paths, report)
+    files = _collect(paths, report)
 
     def batches(writer: _ArchiveWriter) -> Iterator[list[_Item]]:
-        return _file_batches(files, _SeedCache(writer.db.conn), report, progress, workers)
+        return _file_batches(files, writer, report, progress, workers)
 
     return _run(batches, Path(db_path), len(files), compact, report)
 
@@ -186,7 +201,7 @@ def set_meta(db_path: str | os.PathLike[str], **values: str) -> None:
         raise ArchiveError(str(path), "no archive here", "check the path")
     writer = _ArchiveWriter(path, 0)
     try:
-        with writer.db.atomic():
+        with writer.atomic():
             writer.set_meta(**values)
     except sqlite3.Error as exc:
         raise _archive_error(path, exc) from exc
@@ -194,13 +209,37 @@ def set_meta(db_path: str | os.PathLike[str], **values: str) -> None:
         writer.close()
 
 
+def parse_seed(path: Path) -> Article:
+    """``seed.parse_seed``; the parser is imported when a file first needs parsing."""
+    from desktop.data import seed
+
+    return seed.parse_seed(path)
+
+
+def parse_seed_bytes(data: bytes, source: str) -> Article:
+    """``seed.parse_seed_bytes``; the parser is imported when a file first needs parsing."""
+    from desktop.data import seed
+
+    return seed.parse_seed_bytes(data, source)
+
+
 # --- finding and parsing files ------------------------------------------------------------
+
+# A seed file to import: its path as given or found (what reports and ``source_file`` say)
+# and its resolved path (the same file reached twice is imported once; ``seed_stats`` key).
+_File = tuple[str, str]
+
 
 def collect_seed_files(
     paths: Iterable[str | os.PathLike[str]], report: ImportReport
 ) -> list[Path]:
     """The files to import, in import order; a missing path or an escaping symlink is rejected."""
-    files: list[Path] = []
+    return [Path(source) for source, _ in _collect(paths, report)]
+
+
+def _collect(paths: Iterable[str | os.PathLike[str]], report: ImportReport) -> list[_File]:
+    """``collect_seed_files`` as path strings, each with its resolved path."""
+    files: list[_File] = []
     seen: set[str] = set()
     for given in paths:
         path = Path(given)
@@ -209,23 +248,23 @@ def collect_seed_files(
             if not found:
                 report.warnings.append((str(path), "no *.txt seed files in this folder"))
         elif path.exists() or path.is_symlink():
-            found = [(path, os.path.realpath(path))]
+            found = [(str(path), os.path.realpath(path))]
         else:
             report.rejected.append((str(path), "no such file or folder"))
             continue
-        for file, key in found:
-            if key not in seen:
-                seen.add(key)
+        for file in found:
+            if file[1] not in seen:
+                seen.add(file[1])
                 files.append(file)
     return files
 
 
-def _folder_seeds(folder: Path, report: ImportReport) -> list[tuple[Path, str]]:
+def _folder_seeds(folder: Path, report: ImportReport) -> list[_File]:
     """Every ``*.txt`` under ``folder``, sorted (a folder's files, then its subfolders), each
     with its real path; symlinks never lead out of the folder, and symlinked folders are not
     entered."""
     root = os.path.realpath(folder)
-    found: list[tuple[Path, str]] = []
+    found: list[_File] = []
 
     def visit(path: str, real: str) -> None:
         try:
@@ -234,12 +273,13 @@ def _folder_seeds(folder: Path, report: ImportReport) -> list[tuple[Path, str]]:
         except OSError:
             return  # as os.walk: an unreadable folder is left out
         folders = []
+        prefix = real if real.endswith(os.sep) else real + os.sep
         for entry in entries:
             if entry.is_dir():
                 if not entry.is_symlink():
                     folders.append(entry)
             elif entry.name.endswith(".txt"):
-                key = os.path.join(real, entry.name)
+                key = prefix + entry.name  # os.path.join, at a fraction of the cost
                 if entry.is_symlink():
                     key = os.path.realpath(entry.path)
                     if not Path(key).is_relative_to(root):
@@ -248,7 +288,7 @@ def _folder_seeds(folder: Path, report: ImportReport) -> list[tuple[Path, str]]:
                              "a symbolic link to a file outside the folder; not followed")
                         )
                         continue
-                found.append((Path(entry.path), key))
+                found.append((entry.path, key))
         for entry in folders:
             visit(entry.path, os.path.join(real, entry.name))
 
@@ -269,34 +309,79 @@ class _Record:
 
 @dataclass(frozen=True)
 class _Item:
-    """One seed to store: its parsed record, or None when these exact bytes were imported
-    before (then ``url`` and ``warnings`` come from that import)."""
+    """One seed to store: its parsed record, or None when it was imported before (then
+    ``url`` and ``warnings`` come from that import).
+
+    ``digest`` is the SHA-256 of the bytes read (None when the file was not read, or not as
+    a regular file), ``key`` the resolved path and ``stat`` its (size, modification time)
+    before the read; None when they are too fresh to trust next time.
+    """
 
     source: str
     url: str
     warnings: tuple[str, ...]
     record: _Record | None
     digest: bytes | None = None
+    key: str = ""
+    stat: tuple[int, int] | None = None
 
 
-def _parsed_item(source: str, article: Article, digest: bytes | None = None) -> _Item:
-    content_hash = article.content_hash  # a property that hashes each time: ask once
+def _parsed_item(
+    source: str,
+    article: Article,
+    digest: bytes | None = None,
+    key: str = "",
+    seen: tuple[int, int] | None = None,
+) -> _Item:
+    content_hash = article.content_hash
     row = _article_row(source, article, content_hash, 0, 0, "")
     record = _Record(content_hash, row, _gallery_items(article))
-    return _Item(source, article.normalized_url, article.warnings, record, digest)
+    return _Item(source, article.normalized_url, article.warnings, record, digest, key, seen)
 
 
-def _read_seed(path: Path) -> bytes | None:
-    """The bytes of a regular file small enough to import, or None to let ``parse_seed`` say
-    why not (never blocking on a pipe or device named like a seed)."""
+def _read_seed(source: str) -> tuple[bytes, tuple[int, int] | None] | None:
+    """The bytes of a regular file small enough to import, with its (size, modification
+    time) when they are old enough to trust next time; None to let ``parse_seed`` say why
+    not (never blocking on a pipe or device named like a seed)."""
+    from desktop.data.seed import MAX_SEED_BYTES
+
     try:
-        info = os.stat(path)
+        info = os.stat(source)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SEED_BYTES:
             return None
-        with open(path, "rb") as fh:
-            return fh.read()
+        # Taken before the read: a write after it changes the time that is recorded.
+        settled = time.time_ns() - info.st_mtime_ns >= _STAT_SETTLE_NS
+        with open(source, "rb") as fh:
+            data = fh.read()
     except (OSError, ValueError):
         return None
+    settled = settled and len(data) == info.st_size
+    return data, ((info.st_size, info.st_mtime_ns) if settled else None)
+
+
+# A ``seed_stats`` row as looked up: size, modification time, the URL and warnings (a JSON
+# list) of the seed read then.
+_Stat = tuple[int, int, str, str]
+
+
+def _warnings(stored: str) -> tuple[str, ...]:
+    """Warnings stored as a JSON list (nearly always empty)."""
+    return () if stored == "[]" else tuple(json.loads(stored))
+
+
+def _stat_known(file: _File, stats: dict[str, _Stat]) -> _Item | None:
+    """The file as an unchanged item, unread, when its size and modification time are the
+    ones recorded when it was last read; else None."""
+    known = stats.get(file[1])
+    if known is None:
+        return None
+    try:
+        info = os.stat(file[0])
+    except (OSError, ValueError):
+        return None
+    if (info.st_size, info.st_mtime_ns) != known[:2] or not stat.S_ISREG(info.st_mode):
+        return None
+    return _Item(file[0], known[2], _warnings(known[3]), None)
 
 
 class _SeedCache:
@@ -309,7 +394,7 @@ class _SeedCache:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self._rows: dict[bytes, tuple[str, tuple[str, ...]]] | None = None
+        self._rows: dict[bytes, tuple[str, str]] | None = None
 
     def in_memory(self) -> _SeedCache:
         """A copy that holds every row and never touches the database (itself if it is one)."""
@@ -317,7 +402,7 @@ class _SeedCache:
             return self
         copy = _SeedCache(self._conn)
         copy._rows = {
-            bytes(digest): _seed_entry(url, warnings)
+            bytes(digest): (str(url), str(warnings))
             for digest, url, warnings in self._conn.execute(
                 "SELECT digest, normalized_url, warnings FROM seed_files")
         }
@@ -326,46 +411,51 @@ class _SeedCache:
     def get(self, digest: bytes) -> tuple[str, tuple[str, ...]] | None:
         """The normalised URL and the warnings of the seed with this digest, or None."""
         if self._rows is not None:
-            return self._rows.get(digest)
-        rows = self._conn.execute(
-            "SELECT normalized_url, warnings FROM seed_files WHERE digest = ?", [digest]
-        ).fetchall()
-        return _seed_entry(*rows[0]) if rows else None
+            found = self._rows.get(digest)
+        else:
+            row = self._conn.execute(
+                "SELECT normalized_url, warnings FROM seed_files WHERE digest = ?", [digest]
+            ).fetchone()
+            found = None if row is None else (str(row[0]), str(row[1]))
+        return None if found is None else (found[0], _warnings(found[1]))
 
 
-def _seed_entry(url: object, warnings: object) -> tuple[str, tuple[str, ...]]:
-    """A ``seed_files`` row's URL and its warnings (stored as a JSON list)."""
-    return str(url), tuple(json.loads(str(warnings)))
-
-
-def _prepare(path: Path, cache: _SeedCache) -> _Item | str:
+def _prepare(file: _File, cache: _SeedCache) -> _Item | str:
     """One seed file as an item to store, or the reason it is rejected.
 
     A file whose exact bytes were imported before is not parsed again. Returns instead of
     raising, because it runs in worker processes too.
     """
-    data = _read_seed(path)
+    source, key = file
+    read = _read_seed(source)
     try:
-        if data is None:
-            return _parsed_item(str(path), parse_seed(path))  # which says why, or parses
+        if read is None:
+            return _parsed_item(source, parse_seed(Path(source)))  # which says why, or parses
+        data, seen = read
         digest = hashlib.sha256(data).digest()
-        return _cached_item(str(path), digest, cache) or _parsed_item(
-            str(path), parse_seed_bytes(data, str(path)), digest
+        return _cached_item(file, digest, seen, cache) or _parsed_item(
+            source, parse_seed_bytes(data, source), digest, key, seen
         )
     except SeedError as exc:
         return exc.reason
 
 
-def _cached_item(source: str, digest: bytes, cache: _SeedCache) -> _Item | None:
+def _cached_item(
+    file: _File, digest: bytes, seen: tuple[int, int] | None, cache: _SeedCache
+) -> _Item | None:
     """The seed as an unchanged item when bytes with this digest were imported before."""
     known = cache.get(digest)
-    return None if known is None else _Item(source, known[0], known[1], None, digest)
+    if known is None:
+        return None
+    return _Item(file[0], known[0], known[1], None, digest, file[1], seen)
 
 
-def _known_file(path: Path, cache: _SeedCache) -> _Item | None:
+def _known_file(file: _File, cache: _SeedCache) -> _Item | None:
     """The file as an unchanged item when its exact bytes were imported before, else None."""
-    data = _read_seed(path)
-    return None if data is None else _cached_item(str(path), hashlib.sha256(data).digest(), cache)
+    read = _read_seed(file[0])
+    if read is None:
+        return None
+    return _cached_item(file, hashlib.sha256(read[0]).digest(), read[1], cache)
 
 
 _worker_cache: _SeedCache | None = None
@@ -379,19 +469,19 @@ def _start_worker(cache: _SeedCache) -> None:
     _worker_cache = cache
 
 
-def _prepare_chunk(paths: Sequence[Path]) -> list[_Item | str]:
-    """``_prepare`` over a few paths in a worker: one task per chunk keeps the cost of
+def _prepare_chunk(files: Sequence[_File]) -> list[_Item | str]:
+    """``_prepare`` over a few files in a worker: one task per chunk keeps the cost of
     passing tasks and results between processes small next to the parsing."""
     assert _worker_cache is not None, "_start_worker sets up every worker"
-    return [_prepare(path, _worker_cache) for path in paths]
+    return [_prepare(file, _worker_cache) for file in files]
 
 
 def _bounded_map(
-    pool: concurrent.futures.Executor, paths: Sequence[Path], chunk: int, window: int
+    pool: concurrent.futures.Executor, files: Sequence[_File], chunk: int, window: int
 ) -> Iterator[_Item | str]:
-    """``_prepare`` over ``paths`` in order, in chunks, never more than ``window`` chunks
+    """``_prepare`` over ``files`` in order, in chunks, never more than ``window`` chunks
     ahead of the caller (so a slow writer never piles parsed articles up in memory)."""
-    chunks = (paths[i:i + chunk] for i in range(0, len(paths), chunk))
+    chunks = (files[i:i + chunk] for i in range(0, len(files), chunk))
     pending: collections.deque[concurrent.futures.Future[list[_Item | str]]] = (
         collections.deque()
     )
@@ -407,37 +497,42 @@ def _bounded_map(
 @contextlib.contextmanager
 def _preparer(
     workers: int, cache: _SeedCache, count: int
-) -> Iterator[Callable[[Sequence[Path]], Iterator[_Item | str]]]:
-    """A function preparing paths in order: in ``workers`` forked processes when that is
+) -> Iterator[Callable[[Sequence[_File]], Iterator[_Item | str]]]:
+    """A function preparing files in order: in ``workers`` forked processes when that is
     worth it and possible (this process then writes while they read, hash and parse), else
     in this process.
 
     Only fork is used: it needs no re-entry into the program (frozen bundles included). Callers
-    with threads (the window) keep ``workers=1``.
+    with threads (the window) keep ``workers=1``. ``multiprocessing`` is imported only then.
     """
-    if workers <= 1 or count < _MIN_PARALLEL or "fork" not in mp.get_all_start_methods():
-        yield lambda paths: (_prepare(path, cache) for path in paths)
+    if workers <= 1 or count < _MIN_PARALLEL:
+        yield lambda files: (_prepare(file, cache) for file in files)
         return
     pools: list[concurrent.futures.ProcessPoolExecutor] = []
 
-    def prepare(paths: Sequence[Path]) -> Iterator[_Item | str]:
+    def prepare(files: Sequence[_File]) -> Iterator[_Item | str]:
         # Files imported before only need reading and hashing, cheaper here than starting
-        # workers: a re-import of an unchanged corpus never starts them. From the first file
-        # that needs parsing on, workers take the rest.
+        # workers. From the first file that needs parsing on, workers take the rest.
         start = 0
-        for path in paths:
-            item = _known_file(path, cache)
+        for file in files:
+            item = _known_file(file, cache)
             if item is None:
                 break
             yield item
             start += 1
-        if start == len(paths):
+        if start == len(files):
+            return
+        import concurrent.futures
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            yield from (_prepare(file, cache) for file in files[start:])
             return
         pools.append(concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=mp.get_context("fork"),
+            workers, mp_context=multiprocessing.get_context("fork"),
             initializer=_start_worker, initargs=(cache.in_memory(),),
         ))
-        yield from _bounded_map(pools[0], paths[start:], _CHUNK, 4 * workers)
+        yield from _bounded_map(pools[0], files[start:], _CHUNK, 4 * workers)
 
     try:
         yield prepare
@@ -447,28 +542,36 @@ def _preparer(
 
 
 def _file_batches(
-    files: Sequence[Path],
-    cache: _SeedCache,
+    files: Sequence[_File],
+    writer: _ArchiveWriter,
     report: ImportReport,
     progress: Progress | None,
     workers: int,
 ) -> Iterator[list[_Item]]:
     """The files as batches of items, in order; rejected files go into the report instead.
 
-    Progress moves file by file, for files already imported as much as for new ones.
+    Files whose size and time match ``seed_stats`` are known without being read (the table
+    is read in one query); the rest are read, hashed and, when new, parsed. Progress moves
+    file by file, for files already imported as much as for new ones.
     """
     total = len(files)
     if progress is not None:
         progress(0, total)
-    if total >= _MIN_PARALLEL:
+    stats = writer.seed_stats(None if total >= _MIN_PARALLEL else [key for _, key in files])
+    known = [_stat_known(file, stats) for file in files] if stats else [None] * total
+    todo = [file for file, item in zip(files, known, strict=True) if item is None]
+    cache = _SeedCache(writer.conn)
+    if len(todo) >= _MIN_PARALLEL:
         cache = cache.in_memory()  # one query instead of one per file
-    with _preparer(workers, cache, total) as prepare:
+    with _preparer(workers, cache, len(todo)) as prepare:
+        prepared = prepare(todo)
         batch: list[_Item] = []
-        for done, (path, item) in enumerate(zip(files, prepare(files), strict=True), start=1):
-            if isinstance(item, str):
-                report.rejected.append((str(path), item))
+        for done, (file, item) in enumerate(zip(files, known, strict=True), start=1):
+            result = item if item is not None else next(prepared)
+            if isinstance(result, str):
+                report.rejected.append((file[0], result))
             else:
-                batch.append(item)
+                batch.append(result)
             if progress is not None:
                 progress(done, total)
             if len(batch) == BATCH_SIZE:
@@ -516,7 +619,7 @@ def _archive_error(db_path: Path, exc: sqlite3.Error) -> ArchiveError:
     )
 
 
-def _connect(db_path: Path) -> sqlite_utils.Database:
+def _connect(db_path: Path) -> sqlite3.Connection:
     """Open (or create) the archive for writing; ArchiveError when that is impossible."""
     if db_path.is_dir():
         raise ArchiveError(str(db_path), "is a folder, not an archive file", "give a file name")
@@ -528,21 +631,22 @@ def _connect(db_path: Path) -> sqlite_utils.Database:
             "choose another --db",
         ) from exc
     try:
-        conn = sqlite3.connect(db_path, timeout=10)
+        return sqlite3.connect(db_path, timeout=10)
     except sqlite3.Error as exc:
         raise ArchiveError(
             str(db_path), f"cannot open the archive for writing: {exc}", "choose another --db"
         ) from exc
-    return sqlite_utils.Database(conn, execute_plugins=False)
 
 
 def _parser_fingerprint() -> str:
     """Identifies the code that turns seed bytes into an article: the app version, plus the
-    parser's source when it is readable (it is not inside a frozen bundle)."""
+    parser's source when it is readable (it is not inside a frozen bundle). Read from the
+    files, not the modules: the parser is not imported until a file needs parsing."""
     digest = hashlib.sha256(__version__.encode())
-    for module in (seed_module, urls_module, article_module):
+    here = Path(__file__).parent
+    for name in _PARSER_SOURCES:
         try:
-            digest.update(Path(str(module.__file__)).read_bytes())
+            digest.update((here / name).read_bytes())
         except OSError:
             pass
     return digest.hexdigest()
@@ -581,7 +685,8 @@ def _article_row(
         "imported_at": imported_at,
         "version": version,
         "warnings": _json_list(article.warnings),
-        "blocks": json.dumps(blocks_to_json(article.blocks), ensure_ascii=False),
+        # The article serialised its blocks once (stored_blocks) for the hash and for this.
+        "blocks": article.stored_blocks.layout,
         "body_text": article.body_text,
         "captions_text": article.captions_text,
     }
@@ -640,26 +745,33 @@ class _Batch:
     versions: list[dict[str, Any]] = field(default_factory=list)  # earlier versions not in db
     replaced_ids: list[int] = field(default_factory=list)  # db rows to copy to versions
     seeds: list[dict[str, Any]] = field(default_factory=list)  # seed_files rows
+    stats: list[tuple[str, int, int, bytes]] = field(default_factory=list)  # seed_stats rows
 
 
 class _ArchiveWriter:
-    """One write connection to the archive for the length of an import."""
+    """One write connection to the archive for the length of an import.
+
+    It talks plain ``sqlite3``; ``db`` (sqlite-utils on the same connection) is imported on
+    first use, to create tables and to compact, so an import that only finds every file
+    unchanged never loads it.
+    """
 
     def __init__(self, db_path: Path, expected: int) -> None:
         self.db_path = db_path
         new_file = not db_path.exists() or db_path.stat().st_size == 0
-        self.db = _connect(db_path)
+        self.conn = _connect(db_path)
+        self._db: sqlite_utils.Database | None = None
         if new_file:
             # A new archive has nothing to lose to a power cut yet, so its batches skip the
             # disk syncs (a crash of the program still rolls a batch back); finish() commits
             # last with the default FULL, which makes the whole file durable.
-            self.db.execute("PRAGMA synchronous = OFF")
+            self.conn.execute("PRAGMA synchronous = OFF")
         self.imported_at = _now()
         self.changed = False
         self.seen: dict[str, str] = {}  # url -> first source file in this import
         try:
             self._ensure_schema()
-            existing = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            existing = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
             stale = self._meta("fts_stale") == "1"
         except sqlite3.Error as exc:
             self.close()
@@ -669,15 +781,40 @@ class _ArchiveWriter:
             raise
         self.rebuild_fts = stale or expected >= existing * _REBUILD_RATIO
 
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils on this connection (imported here: about 0.1 s)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._db
+
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction, committed at the end or rolled back on any exception (as
+        sqlite-utils' ``atomic``, without loading it)."""
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
 
     # schema
 
     def _ensure_schema(self) -> None:
-        tables = set(self.db.table_names())
+        tables = {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version = SCHEMA_VERSION
         if "meta" in tables:
-            self._check_version()
+            version = self._check_version()
         elif tables:
             raise ArchiveError(
                 str(self.db_path), "is an SQLite database but not a Broadsheet archive",
@@ -690,35 +827,64 @@ class _ArchiveWriter:
         # An archive made before the title index gets one now (titles only: quick to build),
         # and a new stamp when this import ends, which tells readers it is up to date.
         self.restamp = not self.indexes_pending and TITLE_INDEX_TABLE not in tables
-        with self.db.atomic():
+        with self.atomic():
             if self.indexes_pending:
                 self._create_schema()
             else:
+                if version < 2:
+                    self._upgrade_from_v1()
                 self._create_indexes()
             if self.restamp:
                 self._create_title_index()
                 self._rebuild_fts(TITLE_INDEX_TABLE)
-            self._ensure_seed_cache()
+            self._ensure_seed_cache(tables)
 
     def _create_indexes(self) -> None:
         for name, columns in _INDEXES.items():
-            self.db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON articles ({columns})")
+            self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON articles ({columns})")
 
-    def _ensure_seed_cache(self) -> None:
-        """The table of seed files imported before, emptied when the parser has changed.
+    def _ensure_seed_cache(self, tables: set[str]) -> None:
+        """The tables of seed files read before, emptied when the parser has changed.
 
-        Re-importing an unchanged corpus then reads and hashes each file instead of parsing it.
+        ``seed_files``: by the SHA-256 of their bytes, the URL and warnings they gave (a
+        file read again is not parsed). ``seed_stats``: by resolved path, the size and
+        modification time the file had when read, and its digest (a file with the same two
+        is not read at all).
         """
-        self.db.create_table(
-            "seed_files", {"digest": bytes, "normalized_url": str, "warnings": str},
-            pk="digest", not_null={"normalized_url", "warnings"}, if_not_exists=True,
-        )
+        if "seed_files" not in tables:
+            self.db.create_table(
+                "seed_files", {"digest": bytes, "normalized_url": str, "warnings": str},
+                pk="digest", not_null={"normalized_url", "warnings"},
+            )
+        if "seed_stats" not in tables:
+            # Small rows looked up by path alone: keyed by it, with no second index.
+            self.conn.execute(
+                "CREATE TABLE seed_stats (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
+                "mtime_ns INTEGER NOT NULL, digest BLOB NOT NULL) WITHOUT ROWID"
+            )
         fingerprint = _parser_fingerprint()
         if self._meta("parser_fingerprint") != fingerprint:
-            self.db.execute("DELETE FROM seed_files")
+            self.conn.execute("DELETE FROM seed_files")
+            self.conn.execute("DELETE FROM seed_stats")
             self.set_meta(parser_fingerprint=fingerprint)
 
-    def _check_version(self) -> None:
+    def seed_stats(self, keys: Sequence[str] | None) -> dict[str, _Stat]:
+        """``seed_stats`` joined with ``seed_files``: every row (``keys`` None, one query),
+        or those of ``keys`` (a small import into a large archive)."""
+        sql = ("SELECT s.path, s.size, s.mtime_ns, f.normalized_url, f.warnings "
+               "FROM seed_stats s JOIN seed_files f ON f.digest = s.digest")
+        if keys is None:
+            rows = self.conn.execute(sql).fetchall()
+        else:
+            rows = []
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                rows += self.conn.execute(
+                    f"{sql} WHERE s.path IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
+        return {path: (size, mtime, url, warnings) for path, size, mtime, url, warnings in rows}
+
+    def _check_version(self) -> int:
         found = self._meta("schema_version")
         if found is None or not found.isdigit():
             raise ArchiveError(
@@ -730,6 +896,7 @@ class _ArchiveWriter:
                 str(self.db_path), f"was made by a newer Broadsheet (schema {found})",
                 "update Broadsheet or choose another --db",
             )
+        return int(found)
 
     def _create_schema(self) -> None:
         db = self.db
@@ -758,19 +925,77 @@ class _ArchiveWriter:
         self.set_meta(schema_version=str(SCHEMA_VERSION), fts_stale="0")
         self._stamp()
 
+    def _upgrade_from_v1(self) -> None:
+        """Schema 1 to 2, inside the caller's transaction: blocks become layouts pointing
+        into ``body_text``/``captions_text`` (which earlier versions gain), and content hashes
+        are those of ``Article.content_hash`` now. Nothing is lost: every block of every
+        version is rewritten from its schema-1 JSON and reads back the same.
+
+        The space freed is reused by later imports; ``--compact`` gives it back to the disk.
+
+        Raises:
+            ArchiveError: a row's blocks cannot be read (the transaction is rolled back).
+        """
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(article_versions)")}
+        for name in ("body_text", "captions_text"):
+            if name not in columns:
+                self.conn.execute(f"ALTER TABLE article_versions ADD COLUMN {name} TEXT")
+        text_changed = self._upgrade_rows("articles")
+        self._upgrade_rows("article_versions")
+        # The search index reads body_text and captions_text; they come out the same from
+        # the same blocks, but if an archive held other text the index is rebuilt from it.
+        self.set_meta(schema_version="2", **({"fts_stale": "1"} if text_changed else {}))
+
+    def _upgrade_rows(self, table: str) -> bool:
+        """Rewrite ``table``'s blocks and hashes from schema 1; whether any stored text
+        differed from the blocks'."""
+        changed = False
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                f"SELECT rowid, title, score, comments, blocks, body_text, captions_text "
+                f"FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT 1000", [last]
+            ).fetchall()
+            if not rows:
+                return changed
+            updates = []
+            for rowid, title, score, comments, blocks, body, captions in rows:
+                try:
+                    stored = store_blocks(blocks_from_json(json.loads(blocks)))
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise ArchiveError(
+                        str(self.db_path),
+                        f"cannot upgrade the archive: row {rowid} of {table} is damaged "
+                        f"({exc})",
+                        "import the seeds into a new archive with --db",
+                    ) from exc
+                if body is not None and (body, captions) != (
+                    stored.body_text, stored.captions_text
+                ):
+                    changed = True
+                updates.append((
+                    stored.layout, hash_content(title, score, comments, stored),
+                    stored.body_text, stored.captions_text, rowid,
+                ))
+            self.conn.executemany(
+                f"UPDATE {table} SET blocks = ?, content_hash = ?, body_text = ?, "
+                "captions_text = ? WHERE rowid = ?", updates,
+            )
+            last = rows[-1][0]
+
     def _create_title_index(self) -> None:
-        self.db.execute(
+        self.conn.execute(
             f"CREATE VIRTUAL TABLE {TITLE_INDEX_TABLE} USING fts5(title, content='articles', "
             f"content_rowid='id', tokenize='{FTS_TOKENIZE}')"
         )
 
     def _meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
 
     def set_meta(self, **values: str) -> None:
-        self.db.table("meta").insert_all(
-            [{"key": k, "value": v} for k, v in values.items()], pk="key", replace=True
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(values.items())
         )
 
     def _stamp(self) -> None:
@@ -780,48 +1005,68 @@ class _ArchiveWriter:
 
     def _rebuild_fts(self, table: str) -> None:
         """Build the search index ``table`` anew from the rows."""
-        self.db.execute(f"INSERT INTO {table}({table}) VALUES('rebuild')")
+        self.conn.execute(f"INSERT INTO {table}({table}) VALUES('rebuild')")
 
     # batches
 
     def write_batch(self, items: list[_Item], report: ImportReport) -> None:
         """Write one batch of items in one transaction, counting into ``report``."""
-        with self.db.atomic():
-            known = self._known({i.url for i in items if i.record is not None})
-            next_id = self._next_id()
-            batch = _Batch()
-            for item in items:
-                report.warnings.extend((item.source, w) for w in item.warnings)
-                self._note_duplicate(item, report)
-                record = item.record
-                if record is None:
-                    report.unchanged += 1
-                    continue
-                if item.digest is not None:
-                    batch.seeds.append(_seed_row(item))
-                state = known.get(item.url)
-                content_hash = record.content_hash
-                if state is not None and content_hash in state.hashes:
-                    # This text is archived already (as the current or an earlier version).
-                    report.unchanged += 1
-                    continue
-                if state is None:
-                    state = known[item.url] = _Known(next_id, 0)
-                    next_id += 1
-                    report.new += 1
-                else:
-                    self._supersede(batch, item.url, state)
-                    report.updated += 1
-                state.version += 1
-                state.hashes.add(content_hash)
-                batch.rows[item.url] = record.row | {
-                    "id": state.id, "version": state.version, "imported_at": self.imported_at,
-                }
-                batch.galleries[state.id] = _gallery_rows(state.id, record.gallery_items)
+        batch = _Batch()
+        parsed: list[_Item] = []
+        for item in items:
+            report.warnings.extend((item.source, w) for w in item.warnings)
+            self._note_duplicate(item, report)
+            if item.digest is not None and item.key:
+                size, mtime_ns = item.stat or (-1, -1)  # -1: never matches, read next time
+                batch.stats.append((item.key, size, mtime_ns, item.digest))
+            if item.record is None:
+                report.unchanged += 1
+            else:
+                parsed.append(item)
+        if not batch.stats and not parsed:
+            return  # every file known without reading it: nothing to write
+        with self.atomic():
+            self._add_parsed(batch, parsed, report)
             if batch.seeds:
                 self._insert("seed_files", batch.seeds, replace=True)
+            if batch.stats:
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO seed_stats (path, size, mtime_ns, digest) "
+                    "VALUES (?, ?, ?, ?)", batch.stats,
+                )
             if batch.rows:
                 self._write(batch)
+
+    def _add_parsed(self, batch: _Batch, items: list[_Item], report: ImportReport) -> None:
+        """Sort parsed items into new, updated and unchanged articles of ``batch``."""
+        if not items:
+            return
+        known = self._known({i.url for i in items})
+        next_id = self._next_id()
+        for item in items:
+            record = item.record
+            assert record is not None, "only parsed items come here"
+            if item.digest is not None:
+                batch.seeds.append(_seed_row(item))
+            state = known.get(item.url)
+            content_hash = record.content_hash
+            if state is not None and content_hash in state.hashes:
+                # This text is archived already (as the current or an earlier version).
+                report.unchanged += 1
+                continue
+            if state is None:
+                state = known[item.url] = _Known(next_id, 0)
+                next_id += 1
+                report.new += 1
+            else:
+                self._supersede(batch, item.url, state)
+                report.updated += 1
+            state.version += 1
+            state.hashes.add(content_hash)
+            batch.rows[item.url] = record.row | {
+                "id": state.id, "version": state.version, "imported_at": self.imported_at,
+            }
+            batch.galleries[state.id] = _gallery_rows(state.id, record.gallery_items)
 
     def _note_duplicate(self, item: _Item, report: ImportReport) -> None:
         first = self.seen.setdefault(item.url, item.source)
@@ -846,11 +1091,11 @@ class _ArchiveWriter:
         params = sorted(urls)
         known = {
             url: _Known(article_id, version, {content_hash})
-            for url, article_id, version, content_hash in self.db.execute(
+            for url, article_id, version, content_hash in self.conn.execute(
                 "SELECT normalized_url, id, version, content_hash FROM articles "
                 f"WHERE normalized_url IN ({marks})", params)
         }
-        for url, content_hash in self.db.execute(
+        for url, content_hash in self.conn.execute(
             "SELECT a.normalized_url, v.content_hash FROM article_versions v "
             f"JOIN articles a ON a.id = v.article_id WHERE a.normalized_url IN ({marks})",
             params,
@@ -859,10 +1104,12 @@ class _ArchiveWriter:
         return known
 
     def _next_id(self) -> int:
-        return int(self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0])
+        return int(
+            self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0]
+        )
 
     def _write(self, batch: _Batch) -> None:
-        db = self.db
+        conn = self.conn
         if not self.changed and self.rebuild_fts:
             self.set_meta(fts_stale="1")
         self.changed = True
@@ -873,7 +1120,7 @@ class _ArchiveWriter:
         if batch.replaced_ids:
             # Only articles archived before have gallery items to replace.
             marks = ",".join("?" * len(batch.replaced_ids))
-            db.execute(
+            conn.execute(
                 f"DELETE FROM gallery_items WHERE article_id IN ({marks})", batch.replaced_ids
             )
         self._insert("articles", list(batch.rows.values()), replace=True)
@@ -882,7 +1129,7 @@ class _ArchiveWriter:
             self._insert("gallery_items", gallery_rows)
         if not self.rebuild_fts:
             for table, columns in _FTS_INDEXES.items():
-                db.conn.executemany(
+                conn.executemany(
                     f"INSERT INTO {table} (rowid, {', '.join(columns)}) "
                     f"VALUES (?{', ?' * len(columns)})",
                     [[row["id"], *(row[c] for c in columns)] for row in batch.rows.values()],
@@ -900,13 +1147,13 @@ class _ArchiveWriter:
         verb = "INSERT OR REPLACE" if replace else "INSERT"
         sql = (f"{verb} INTO {table} ({', '.join(columns)}) "
                f"VALUES ({', '.join('?' * len(columns))})")
-        self.db.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
+        self.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
 
     def _keep_versions(self, ids: list[int]) -> None:
         """Copy the archived rows ``ids`` to ``article_versions`` and drop them from the index."""
         marks = ",".join("?" * len(ids))
         cols = ", ".join(_VERSION_COLUMNS)
-        self.db.execute(
+        self.conn.execute(
             f"INSERT INTO article_versions (article_id, {cols}, superseded_at) "
             f"SELECT id, {cols}, ? FROM articles WHERE id IN ({marks})",
             [self.imported_at, *ids],
@@ -914,7 +1161,7 @@ class _ArchiveWriter:
         if not self.rebuild_fts:
             for table, columns in _FTS_INDEXES.items():
                 names = ", ".join(columns)
-                self.db.execute(
+                self.conn.execute(
                     f"INSERT INTO {table} ({table}, rowid, {names}) "
                     f"SELECT 'delete', id, {names} FROM articles WHERE id IN ({marks})",
                     ids,
@@ -926,8 +1173,8 @@ class _ArchiveWriter:
         """Build the indexes if the rows came first, stamp the archive, compact when asked."""
         stale = self._meta("fts_stale") == "1"
         if self.changed or stale or compact or self.indexes_pending or self.restamp:
-            self.db.execute("PRAGMA synchronous = FULL")
-            with self.db.atomic():
+            self.conn.execute("PRAGMA synchronous = FULL")
+            with self.atomic():
                 if self.indexes_pending:
                     self._create_indexes()
                 if stale:
@@ -935,7 +1182,7 @@ class _ArchiveWriter:
                     # (1 MB by default), then merges what it wrote; a larger buffer means
                     # far fewer, larger segments and much less merging for a bulk build.
                     for table in _FTS_INDEXES:
-                        self.db.execute(
+                        self.conn.execute(
                             f"INSERT INTO {table}({table}, rank) "
                             f"VALUES('hashsize', {_FTS_BULK_HASHSIZE})"
                         )

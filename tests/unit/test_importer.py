@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
 import re
 import sqlite3
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -15,6 +21,7 @@ from desktop import __version__
 from desktop.data import importer
 from desktop.data import seed as seed_module
 from desktop.data.archive import Archive
+from desktop.data.article import Article, blocks_to_json
 from desktop.data.importer import ImportReport, import_seeds, set_meta
 from desktop.errors import ArchiveError
 from tests.conftest import CORPUS_DIR, SEED_FILE, SEEDS_DIR, TEST_SEEDS_DIR
@@ -84,7 +91,7 @@ def test_meta_records_schema_build_time_and_app_version(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     import_seeds([SEED_FILE], db)
     meta = {str(k): str(v) for k, v in rows(db, "SELECT key, value FROM meta")}
-    assert meta["schema_version"] == "1"
+    assert meta["schema_version"] == "2"
     assert meta["app_version"] == __version__
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", str(meta["built_at"]))
 
@@ -484,3 +491,295 @@ def test_parallel_parsing_gives_the_same_archive(tmp_path: Path) -> None:
     sql = ("SELECT id, normalized_url, content_hash, version, source_file FROM articles "
            "ORDER BY id")
     assert rows(tmp_path / "two.db", sql) == rows(tmp_path / "one.db", sql)
+
+
+# --- known files by size and modification time (seed_stats) --------------------------------
+
+HOUR_AGO_NS = (time.time_ns() // 10**9 - 3600) * 10**9
+
+
+def settled_seed(path: Path, url: str, body: str, mtime_ns: int = HOUR_AGO_NS) -> Path:
+    """A seed whose modification time is old enough to be trusted next time."""
+    write_seed(path, url, body)
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+    return path
+
+
+def test_a_file_with_its_recorded_size_and_time_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "a.db"
+    folder = tmp_path / "in"
+    settled_seed(folder / "a.txt", guardian("a-story"), "Alpha text.")
+    warned = folder / "warned.txt"
+    warned.write_bytes((TEST_SEEDS_DIR / "reuters_no_counts.txt").read_bytes())
+    os.utime(warned, ns=(HOUR_AGO_NS, HOUR_AGO_NS))
+    first = import_seeds([folder], db)
+    assert counts(first) == (2, 0, 0, 0, 1)
+    assert rows(db, "SELECT path, size, mtime_ns FROM seed_stats ORDER BY path") == [
+        (os.path.realpath(folder / "a.txt"), (folder / "a.txt").stat().st_size, HOUR_AGO_NS),
+        (os.path.realpath(warned), warned.stat().st_size, HOUR_AGO_NS),
+    ]
+
+    def no_reading(*args: object) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(importer, "_read_seed", no_reading)
+    again = import_seeds([folder], db)
+    assert counts(again) == (0, 0, 2, 0, 1)
+    assert again.warnings == first.warnings
+
+
+def test_a_file_rewritten_with_the_same_size_and_time_is_assumed_unchanged(
+    tmp_path: Path,
+) -> None:
+    # The documented trade-off, as git's index and rsync make it.
+    db = tmp_path / "a.db"
+    seed = settled_seed(tmp_path / "a.txt", guardian("a-story"), "Alpha.")
+    import_seeds([seed], db)
+    settled_seed(seed, guardian("a-story"), "Omega.")
+    assert counts(import_seeds([seed], db)) == (0, 0, 1, 0, 0)
+    os.utime(seed, ns=(HOUR_AGO_NS + 1, HOUR_AGO_NS + 1))  # any other time: read again
+    assert counts(import_seeds([seed], db)) == (0, 1, 0, 0, 0)
+    with Archive(db) as archive:
+        assert archive.get(1).article.body_text == "Omega."
+
+
+def test_a_file_with_a_new_time_but_the_same_bytes_is_read_not_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "a.db"
+    seed = settled_seed(tmp_path / "a.txt", guardian("a-story"), "Alpha.")
+    import_seeds([seed], db)
+    os.utime(seed, ns=(HOUR_AGO_NS + 10**9, HOUR_AGO_NS + 10**9))
+
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(importer, "parse_seed_bytes", no_parsing)
+    assert counts(import_seeds([seed], db)) == (0, 0, 1, 0, 0)
+    assert rows(db, "SELECT size, mtime_ns FROM seed_stats") == [
+        (seed.stat().st_size, HOUR_AGO_NS + 10**9)]
+
+
+def test_a_freshly_written_file_is_read_again_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Written within the last two seconds: a rewrite in the same clock tick could keep its
+    # time, so the time is not trusted (recorded as -1, which no file has).
+    db = tmp_path / "a.db"
+    seed = write_seed(tmp_path / "a.txt", guardian("a-story"), "Alpha.")
+    import_seeds([seed], db)
+    assert rows(db, "SELECT size, mtime_ns FROM seed_stats") == [(-1, -1)]
+    read: list[str] = []
+    real = importer._read_seed
+
+    def counting(source: str) -> Any:
+        read.append(source)
+        return real(source)
+
+    monkeypatch.setattr(importer, "_read_seed", counting)
+    assert counts(import_seeds([seed], db)) == (0, 0, 1, 0, 0)
+    assert read == [str(seed)]
+
+
+def test_seed_stats_are_kept_by_resolved_path(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    real = tmp_path / "real"
+    settled_seed(real / "a.txt", guardian("a-story"), "Alpha.")
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    import_seeds([tmp_path / "link"], db)
+    assert rows(db, "SELECT path FROM seed_stats") == [(os.path.realpath(real / "a.txt"),)]
+    assert counts(import_seeds([real / "a.txt"], db)) == (0, 0, 1, 0, 0)
+
+
+def test_a_changed_parser_forgets_the_recorded_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "a.db"
+    seed = settled_seed(tmp_path / "a.txt", guardian("a-story"), "Alpha.")
+    import_seeds([seed], db)
+    assert rows(db, "SELECT count(*) FROM seed_stats") == [(1,)]
+    monkeypatch.setattr(importer, "_parser_fingerprint", lambda: "another parser")
+    parsed: list[str] = []
+    real = seed_module.parse_seed_bytes
+
+    def counting(data: bytes, source: str) -> Any:
+        parsed.append(source)
+        return real(data, source)
+
+    monkeypatch.setattr(importer, "parse_seed_bytes", counting)
+    assert counts(import_seeds([seed], db)) == (0, 0, 1, 0, 0)
+    assert parsed == [str(seed)]
+
+
+def _statements_of_a_reimport(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: int
+) -> list[str]:
+    folder = tmp_path / f"in{files}"
+    for i in range(files):
+        settled_seed(folder / f"{i:03d}.txt", guardian(f"story-{i}"), f"Story {i}.")
+    db = tmp_path / f"{files}.db"
+    import_seeds([folder], db)
+    statements: list[str] = []
+    real = importer._connect
+
+    def tracing(path: Path) -> sqlite3.Connection:
+        conn = real(path)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(importer, "_connect", tracing)
+    assert counts(import_seeds([folder], db)) == (0, 0, files, 0, 0)
+    monkeypatch.setattr(importer, "_connect", real)
+    return statements
+
+
+def test_a_reimport_reads_the_recorded_files_in_one_query(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    few = _statements_of_a_reimport(tmp_path, monkeypatch, 70)
+    more = _statements_of_a_reimport(tmp_path, monkeypatch, 140)
+    assert few == more  # nothing per file
+    assert [s for s in few if "seed_stats" in s and s.startswith("SELECT")] == [
+        "SELECT s.path, s.size, s.mtime_ns, f.normalized_url, f.warnings "
+        "FROM seed_stats s JOIN seed_files f ON f.digest = s.digest"]
+    assert not [s for s in few if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def test_a_reimport_of_known_files_loads_no_parser_pool_or_sqlite_utils(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    for i in range(70):
+        settled_seed(folder / f"{i:03d}.txt", guardian(f"story-{i}"), f"Story {i}.")
+    db = tmp_path / "a.db"
+    import_seeds([folder], db, workers=2)
+    script = (
+        "import sys\n"
+        "from desktop.data.importer import import_seeds\n"
+        f"report = import_seeds([{str(folder)!r}], {str(db)!r}, workers=2)\n"
+        "print(report.summary())\n"
+        "heavy = ('sqlite_utils', 'multiprocessing', 'concurrent.futures', 'desktop.data.seed')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout.splitlines()
+    assert out == ["imported 0 new, 0 updated, 70 unchanged, 0 rejected, 0 warnings", "[]"]
+
+
+# --- storage: each text once, and the upgrade from schema 1 ---------------------------------
+
+def test_blocks_are_stored_as_a_layout_into_the_searched_text(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    import_seeds([SEED_FILE], db)
+    ((blocks, body, captions),) = rows(db, "SELECT blocks, body_text, captions_text FROM articles")
+    with Archive(db) as archive:
+        article = archive.get(1).article
+    layout = json.loads(str(blocks))
+    assert layout[:6] == [len(p.text) for p in article.paragraphs[:6]]
+    assert layout[6][:3] == ["g", len("Mosul offensive"), 28]
+    assert layout[10] == ["e", "video", len("Mosul battle: Civilians flee ahead of fighting"),
+                          "admin"]
+    assert (body, captions) == (article.body_text, article.captions_text)
+    assert not any(p.text in str(blocks) for p in article.paragraphs)
+    assert rows(db, "SELECT content_hash FROM articles") == [(article.content_hash,)]
+
+
+def _v1_hash(article: Article) -> str:
+    """Schema 1's content hash: the sorted JSON of title, score, comments and blocks."""
+    payload = {"title": article.title, "score": article.score, "comments": article.comments,
+               "blocks": blocks_to_json(article.blocks)}
+    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def downgrade_to_v1(db: Path) -> None:
+    """Turn a schema-2 archive into the one schema 1 wrote from the same imports: blocks as
+    ``show --json`` JSON, schema-1 hashes, earlier versions without their text columns, no
+    seed_stats."""
+    with Archive(db) as archive:
+        versions = {
+            (article_id, v.version): v.article
+            for article_id in archive.ids_imported_since(None)
+            for v in archive.versions(article_id)
+        }
+    conn = sqlite3.connect(db)
+    for (article_id, version), article in versions.items():
+        values = [json.dumps(blocks_to_json(article.blocks), ensure_ascii=False),
+                  _v1_hash(article), article_id, version]
+        conn.execute("UPDATE articles SET blocks = ?, content_hash = ? "
+                     "WHERE id = ? AND version = ?", values)
+        conn.execute("UPDATE article_versions SET blocks = ?, content_hash = ? "
+                     "WHERE article_id = ? AND version = ?", values)
+    conn.execute("ALTER TABLE article_versions DROP COLUMN body_text")
+    conn.execute("ALTER TABLE article_versions DROP COLUMN captions_text")
+    conn.execute("DROP TABLE seed_stats")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+
+
+def _everything(db: Path) -> list[Any]:
+    with Archive(db) as archive:
+        return [
+            (archive.get(i), [dataclasses.replace(v, content_hash="") for v in
+                              archive.versions(i)])
+            for i in archive.ids_imported_since(None)
+        ]
+
+
+def _history_archive(tmp_path: Path) -> tuple[Path, list[Path]]:
+    """An archive with the seed, the test seeds and an article of three versions."""
+    db = tmp_path / "a.db"
+    url = guardian("river-floods-town")
+    tellings = [write_seed(tmp_path / f"v{i}" / "a.txt", url, text)
+                for i, text in enumerate(["The river rose.", "The river burst.", "Dry again."])]
+    sources = [SEEDS_DIR, TEST_SEEDS_DIR, *tellings]
+    for source in sources:
+        import_seeds([source], db)
+    return db, sources
+
+
+def test_a_schema_1_archive_is_read_and_upgraded_in_place_by_the_next_import(
+    tmp_path: Path,
+) -> None:
+    db, sources = _history_archive(tmp_path)
+    before = _everything(db)
+    downgrade_to_v1(db)
+    assert rows(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+    assert _everything(db) == before  # read as it is
+    with Archive(db) as archive:
+        assert [h.title for h in archive.search("dry")] == ["River floods town"]
+    report = import_seeds(sources, db)
+    assert (report.new, report.updated) == (0, 0)
+    assert rows(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+    assert _everything(db) == before
+    assert rows(db, "SELECT count(*) FROM article_versions") == [(2,)]
+    assert rows(db, "SELECT count(*) FROM article_versions WHERE body_text IS NULL") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM articles WHERE blocks LIKE '[{%'") == [(0,)]
+    with Archive(db) as archive:
+        for article_id in archive.ids_imported_since(None):
+            for version in archive.versions(article_id):
+                assert version.content_hash == version.article.content_hash
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)")
+    conn.close()
+    # An old telling imported again is still known as an earlier version.
+    assert counts(import_seeds([sources[2]], db)) == (0, 0, 1, 0, 0)
+
+
+def test_a_failed_upgrade_leaves_the_schema_1_archive_as_it_was(tmp_path: Path) -> None:
+    db, _ = _history_archive(tmp_path)
+    downgrade_to_v1(db)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE article_versions SET blocks = '[{\"type\": \"poem\"}]' "
+                 "WHERE version = 2")
+    conn.commit()
+    conn.close()
+    snapshot = rows(db, "SELECT * FROM articles ORDER BY id")
+    with pytest.raises(ArchiveError, match="cannot upgrade the archive"):
+        import_seeds([SEED_FILE], db)
+    assert rows(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+    assert rows(db, "SELECT * FROM articles ORDER BY id") == snapshot
+    assert "body_text" not in {r[1] for r in rows(db, "PRAGMA table_info(article_versions)")}
