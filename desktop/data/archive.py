@@ -28,7 +28,6 @@ from desktop.data.article import (
     blocks_from_storage,
 )
 from desktop.data.search import to_fts_query
-from desktop.data.urls import normalize_url
 from desktop.errors import ArchiveError, ArticleNotFoundError, BroadsheetError
 
 # The archive layout this code reads and the importer writes; an archive from a newer
@@ -323,6 +322,9 @@ class Archive:
         if text.isascii() and text.isdigit():
             rows = self._rows("SELECT id FROM articles WHERE id = ?", [int(text)])
         else:
+            # Imported here: the importer reads this module's constants and needs no URLs.
+            from desktop.data.urls import normalize_url
+
             rows = self._rows(
                 "SELECT id FROM articles WHERE normalized_url = ? OR url = ? LIMIT 1",
                 [normalize_url(text), text])

@@ -658,7 +658,8 @@ def test_a_reimport_of_known_files_loads_no_parser_pool_or_sqlite_utils(tmp_path
         "from desktop.data.importer import import_seeds\n"
         f"report = import_seeds([{str(folder)!r}], {str(db)!r}, workers=2)\n"
         "print(report.summary())\n"
-        "heavy = ('sqlite_utils', 'multiprocessing', 'concurrent.futures', 'desktop.data.seed')\n"
+        "heavy = ('sqlite_utils', 'multiprocessing', 'concurrent.futures', 'desktop.data.seed',\n"
+        "         'desktop.data.urls')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run(
