@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEventLoop,
@@ -37,12 +38,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop import __version__, paths
 from desktop.cli import EXIT_ERROR, EXIT_OK, _log_bug
 from desktop.data.archive import Archive
-from desktop.data.userarchive import check_bundled
 from desktop.data.userdata import UserData, UserDataError
 from desktop.errors import BroadsheetError
-from desktop.ui.instance import SingleInstance, default_name
 from desktop.ui.mainwindow import MainWindow
 from desktop.ui.session import reopen_last_article, restore_session
+
+if TYPE_CHECKING:
+    from desktop.ui.instance import SingleInstance
 
 EXIT_SELF_TEST_FAILED = 1
 SCREENSHOT_SIZE = (1280, 800)
@@ -75,6 +77,9 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
     sys.excepthook = _make_excepthook(headless)
     instance: SingleInstance | None = None
     if not headless:
+        # QtNetwork only where a second start can hand over (never in the check modes).
+        from desktop.ui.instance import SingleInstance, default_name
+
         instance = SingleInstance(default_name(paths.user_data_dir()), app)
         if instance.try_hand_over(forwarded_arguments(args)):
             return EXIT_OK
@@ -139,6 +144,8 @@ def open_userdata() -> tuple[UserData, list[str]]:
 def _open_archive(db_path: Path) -> Archive:
     """Open the archive; the bundled one is checked with ``PRAGMA quick_check`` first."""
     if db_path.resolve() == paths.bundled_archive().resolve():
+        from desktop.data.userarchive import check_bundled
+
         check_bundled(db_path)
     return Archive(db_path)
 

@@ -7,7 +7,8 @@ effect between chunks and what finished stays. ``ImportFlow`` wraps it in the wi
 dialogs: a progress dialog with Cancel, then a plain-text report listing every rejected file
 with its reason. ``BundledMerge`` merges a newer bundled archive into the user's at start.
 The work itself is ``desktop.data`` code (``import_seeds``, ``merge_bundled``); nothing here
-touches the archive but through those functions.
+touches the archive but through those functions, and both modules are imported inside the
+functions that run an import or a merge, so the window's start never loads the importer.
 """
 
 from __future__ import annotations
@@ -32,12 +33,14 @@ from PySide6.QtWidgets import (
 
 from desktop import paths
 from desktop.data.archive import Archive
-from desktop.data.importer import ImportReport
-from desktop.data.userarchive import MergeReport
 from desktop.errors import BroadsheetError
 from desktop.ui.tasks import ProgressRelay, run_in_background
 
 if TYPE_CHECKING:
+    # Imported late (STYLE §5.8): the importer, with sqlite_utils, and the merge are loaded
+    # when an import or a merge runs, never before the window's first paint.
+    from desktop.data.importer import ImportReport
+    from desktop.data.userarchive import MergeReport
     from desktop.ui.mainwindow import MainWindow
 
 CHUNK_FILES = 25
@@ -79,6 +82,8 @@ class SeedImport(QObject):
     failed = Signal(str)
 
     def __init__(self, sources: Sequence[str | Path], parent: QObject | None = None) -> None:
+        from desktop.data.importer import ImportReport
+
         super().__init__(parent)
         self._sources = [Path(s) for s in sources]
         self._target: Path | None = None
@@ -126,7 +131,7 @@ class SeedImport(QObject):
 
     def _prepare(self) -> tuple[Path, list[Path], ImportReport, set[int]]:
         from desktop.cli import _user_archive_for_import
-        from desktop.data.importer import collect_seed_files
+        from desktop.data.importer import ImportReport, collect_seed_files
 
         report = ImportReport()
         files = collect_seed_files(self._sources, report)

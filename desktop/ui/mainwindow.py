@@ -284,8 +284,10 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self.library = LibraryController(self)
         self.updates = ArchiveUpdates(self)
-        self.set_theme_mode(theme)
+        # The start message first, in the theme about to be applied: the theme then finds it
+        # shown already, so the reader's placeholder is rendered once.
         self._show_archive_state()
+        self.set_theme_mode(theme)
         self.library.refresh()
         self.setAcceptDrops(True)
         self.resize(1280, 800)

@@ -93,6 +93,14 @@ class ReaderView(QTextBrowser):
         self._matches: list[QTextCursor] = []
         self._current = -1
         self._placeholder = _placeholder_image()
+        # The message shown (text, theme), so the same one is not rendered again; None while
+        # an article (or nothing yet) is shown.
+        self._message: tuple[str, str] | None = None
+        # Whether the document shown is one this view installed (and so deletes when it
+        # installs the next). Tracked here rather than asked with ``document().parent()``:
+        # the default document's parent is a private Qt class, and wrapping it the first time
+        # costs PySide6 tens of milliseconds before the first paint.
+        self._owns_document = False
         self.anchorClicked.connect(self._on_self_anchor_clicked)
         self.show_message("")
 
@@ -104,11 +112,19 @@ class ReaderView(QTextBrowser):
         """Show ``record`` rendered with ``options``; the view scrolls to the top."""
         self._archive = archive
         self._theme = "dark" if options.theme == "dark" else "light"
+        self._message = None
         self._install(build_document(record, archive, options))
 
     def show_message(self, text: str, theme: str = "light") -> None:
-        """Show a short plain-text message (nothing opened yet) instead of an article."""
-        self._theme = "dark" if theme == "dark" else "light"
+        """Show a short plain-text message (nothing opened yet) instead of an article.
+
+        The message already shown, in the same theme, is not rendered again.
+        """
+        theme = "dark" if theme == "dark" else "light"
+        if self._message == (text, theme):
+            return
+        self._theme = theme
+        self._message = (text, theme)
         doc = QTextDocument()
         doc.setPlainText(text)
         self._install(doc)
@@ -119,11 +135,14 @@ class ReaderView(QTextBrowser):
         doc.setParent(self)
         old = self.document()
         # The first (default) document belongs to the text control, which deletes it itself.
-        ours = old is not doc and old.parent() is self
+        ours = self._owns_document and old is not doc
+        self._owns_document = True
         self._matches = []
         self._current = -1
         self.setDocument(doc)
         if ours:
+            # The previous article's document, with its layout and image resources, goes
+            # now rather than with the view: only the shown article is kept in memory.
             old.deleteLater()
         self._apply_colours()
         self._apply_zoom()
