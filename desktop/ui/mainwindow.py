@@ -248,9 +248,16 @@ class MainWindow(QMainWindow):
 
     Signals:
         article_opened(int): an article was shown in the reader (its id).
+        first_results_shown(int): the results list shows the first page of a search (its
+            generation): the titles-only page, or the full page when that came first. Sent
+            once per generation, after the list has been filled.
+        full_results_shown(int): the results list shows the full ranked page of a search
+            (its generation), after the list has been filled.
     """
 
     article_opened = Signal(int)
+    first_results_shown = Signal(int)
+    full_results_shown = Signal(int)
 
     def __init__(
         self, archive: Archive, theme: ThemeMode = "system", userdata: UserData | None = None
@@ -275,6 +282,10 @@ class MainWindow(QMainWindow):
             self._light_palette = QApplication.style().standardPalette()
         self._shortcuts_dialog: QDialog | None = None
         self._message = ""
+        # The search generation whose results were last put in the list.
+        self._shown_generation = -1
+        # True while the results list is refilled: a selection put back is not a new choice.
+        self._refilling_results = False
         self.remember_session = False
         self.commands = Actions(self)
         self._build_widgets()
@@ -454,6 +465,7 @@ class MainWindow(QMainWindow):
         self._connect_tree()
         self.results_view.selectionModel().currentChanged.connect(self._on_results_current_changed)
         self._down_to_results.activated.connect(self._on_search_field_down_pressed)
+        self.search_bar.titles_found.connect(self._on_search_bar_titles_found)
         self.search_bar.search_finished.connect(self._on_search_bar_search_finished)
         self.search_bar.search_failed.connect(self._on_search_bar_search_failed)
         self.search_bar.search_cleared.connect(self._on_search_bar_search_cleared)
@@ -865,16 +877,30 @@ class MainWindow(QMainWindow):
             self._reveal_in_tree(self._current)
 
     def _on_results_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
+        if not current.isValid() or self._refilling_results:
             return
         hit = self.results_model.hit(current.row())
         self.open_article(hit.id, highlight_terms(self.results_model.query))
         self.tabs.setCurrentIndex(READER_TAB)
 
-    def _on_search_bar_search_finished(
-        self, _generation: int, query: str, hits: list[SearchHit]
+    def _on_search_bar_titles_found(
+        self, generation: int, query: str, hits: list[SearchHit]
     ) -> None:
-        self.results_model.set_hits(query, hits)
+        # An empty title page shows nothing: the full page may still find the words in the
+        # text, and "Nothing found" would flash before it.
+        if not hits or generation == self._shown_generation:
+            return
+        self._show_results(generation, query, hits)
+        noun = "title matches" if len(hits) == 1 else "titles match"
+        self.results_label.setText(
+            f"{len(hits):,} {noun} “{query}”; searching the full text…")
+        self.first_results_shown.emit(generation)
+
+    def _on_search_bar_search_finished(
+        self, generation: int, query: str, hits: list[SearchHit]
+    ) -> None:
+        first = generation != self._shown_generation
+        self._show_results(generation, query, hits)
         n = len(hits)
         if n >= RESULT_LIMIT:
             self.results_label.setText(f"The {n:,} best results for “{query}”")
@@ -883,6 +909,37 @@ class MainWindow(QMainWindow):
             self.results_label.setText(f"{n:,} {noun} for “{query}”")
         else:
             self.results_label.setText(f"Nothing found for “{query}”")
+        if first:
+            self.first_results_shown.emit(generation)
+        self.full_results_shown.emit(generation)
+
+    def _show_results(self, generation: int, query: str, hits: list[SearchHit]) -> None:
+        """Fill the results list with ``hits``.
+
+        When the full page replaces the title page of the same search, the hit the reader
+        has selected stays selected (if the full page has it) and the list keeps its scroll
+        position; nothing is opened again. The list is refilled and put back in one go, so
+        it never paints in between.
+        """
+        view, model = self.results_view, self.results_model
+        same_search = generation == self._shown_generation
+        current = view.currentIndex()
+        selected = model.hit(current.row()).id if same_search and current.isValid() else None
+        scroll = view.verticalScrollBar().value()
+        self._refilling_results = True
+        try:
+            model.set_hits(query, hits)
+            if same_search:
+                view.doItemsLayout()  # the scroll range of the new rows, before scrolling
+                view.verticalScrollBar().setValue(scroll)
+                row = model.row_of(selected) if selected is not None else None
+                if row is not None:
+                    index = model.index(row, 0)
+                    view.setCurrentIndex(index)
+                    view.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        finally:
+            self._refilling_results = False
+        self._shown_generation = generation
         self._show_side_page(RESULTS_PAGE)
 
     def _on_search_field_down_pressed(self) -> None:

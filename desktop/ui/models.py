@@ -526,6 +526,10 @@ class SearchResultModel(QAbstractListModel):
     def article_ids(self) -> list[int]:
         return [h.id for h in self._hits]
 
+    def row_of(self, article_id: int) -> int | None:
+        """The row of the hit on article ``article_id``, or None when it is not listed."""
+        return next((row for row, h in enumerate(self._hits) if h.id == article_id), None)
+
     @override
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._hits)

@@ -1,10 +1,13 @@
 """Search as you type: the toolbar's search bar, its worker, and the results delegate.
 
 Typing restarts a 150 ms single-shot timer (STYLE §5.3). Each query gets a generation number
-and runs on a worker thread with its own read-only ``Archive`` connection (``reopen()``); a
-newer query interrupts the older ones (``Archive.interrupt()``) and results of a stale
-generation are dropped. No input raises or opens a dialog: ``desktop.data.search`` quotes
-every word, and any failure is reported through ``search_failed`` as one quiet line.
+and runs on a worker thread with its own read-only ``Archive`` connection (``reopen()``): first
+``Archive.search_titles`` (titles only, the fast first page, delivered as ``titles_found``),
+then ``Archive.search`` (the full ranked page, ``search_finished``), one after the other on the
+same connection. A newer query interrupts the older ones (``Archive.interrupt()``) and results
+of a stale generation, either page, are dropped. No input raises or opens a dialog:
+``desktop.data.search`` quotes every word, and any failure is reported through
+``search_failed`` as one quiet line.
 No SQL here; the results model lives in ``models.py``.
 """
 
@@ -16,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRectF,
     QSignalBlocker,
@@ -55,11 +59,17 @@ class SearchBar(QWidget):
     """The search field with outlet and section filters; runs queries off the GUI thread.
 
     Signals:
-        search_finished(int, str, object): generation, query text and ``list[SearchHit]``.
+        titles_found(int, str, object): generation, query text and the titles-only
+            ``list[SearchHit]`` (``Archive.search_titles``): the first page while the full one
+            is still running. Not sent for a query that is answered at once (no words).
+        search_finished(int, str, object): generation, query text and the full ranked
+            ``list[SearchHit]`` (``Archive.search``); always after that generation's
+            ``titles_found``.
         search_failed(str): a one-line reason the current query gave no results.
         search_cleared(): the field was emptied; the window goes back to the tree.
     """
 
+    titles_found = Signal(int, str, object)
     search_finished = Signal(int, str, object)
     search_failed = Signal(str)
     search_cleared = Signal()
@@ -74,6 +84,9 @@ class SearchBar(QWidget):
         self._lock = threading.Lock()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
+        # Carries a worker's title page to the GUI thread (it lives here, so it is queued).
+        self._relay = _TitlesRelay(self)
+        self._relay.titles_found.connect(self._on_relay_titles_found)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -206,13 +219,18 @@ class SearchBar(QWidget):
     # -- the worker --------------------------------------------------------------------------
 
     def _start(self, generation: int, text: str, outlet: str | None, section: str | None) -> None:
-        source = self._archive
+        source, relay = self._archive, self._relay
 
         def work() -> list[SearchHit]:
             archive = source.reopen()
             with self._lock:
                 self._running[generation] = archive
             try:
+                if generation != self._generation:
+                    return []
+                titles = archive.search_titles(
+                    text, limit=RESULT_LIMIT, outlet=outlet, section=section)
+                relay.titles_found.emit(generation, text, titles)
                 if generation != self._generation:
                     return []
                 return archive.search(text, limit=RESULT_LIMIT, outlet=outlet, section=section)
@@ -234,6 +252,10 @@ class SearchBar(QWidget):
                 if generation != self._generation:
                     archive.interrupt()
 
+    def _on_relay_titles_found(self, generation: int, text: str, hits: list[SearchHit]) -> None:
+        if generation == self._generation:
+            self.titles_found.emit(generation, text, hits)
+
     def _on_worker_done(self, generation: int, text: str, hits: list[SearchHit]) -> None:
         if generation == self._generation:
             self.search_finished.emit(generation, text, hits)
@@ -243,6 +265,16 @@ class SearchBar(QWidget):
             return
         reason = exc.reason if isinstance(exc, BroadsheetError) else repr(exc)
         self.search_failed.emit(f"Search failed: {reason}")
+
+
+class _TitlesRelay(QObject):
+    """Hands a worker's title page to the GUI thread.
+
+    Signals:
+        titles_found(int, str, object): generation, query text and ``list[SearchHit]``.
+    """
+
+    titles_found = Signal(int, str, object)
 
 
 class SearchHitDelegate(QStyledItemDelegate):
