@@ -1,0 +1,69 @@
+"""Import late, build late (STYLE §5.8): what the window's start loads before its first paint.
+
+Each check starts the window in a fresh interpreter (``broadsheet --screenshot``, offscreen),
+so nothing this test process imported can hide a module the start pulls in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+# Loaded only by the code that runs an import, a merge or an export, or shows a panel.
+NOT_BEFORE_FIRST_PAINT = (
+    "sqlite_utils",
+    "desktop.data.importer",
+    "desktop.data.userarchive",
+    "multiprocessing",
+    "desktop.pdf",
+    "desktop.ui.export",
+    "PySide6.QtNetwork",
+)
+
+
+def modules_after_first_paint(tmp_path: Path, archive_path: Path, *args: str) -> set[str]:
+    """The modules loaded once ``broadsheet --screenshot`` has painted and saved the window."""
+    out = tmp_path / "first-paint.png"
+    code = (
+        "import json, sys\n"
+        "from desktop.cli import main\n"
+        f"status = main(['--data-dir', {str(tmp_path / 'data')!r}, '--db', "
+        f"{str(archive_path)!r}, *{list(args)!r}, '--screenshot', {str(out)!r}])\n"
+        "print(json.dumps({'status': status, 'modules': sorted(sys.modules)}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("BROADSHEET_DATA_DIR", None)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.splitlines()[-1])
+    assert report["status"] == 0
+    assert out.stat().st_size > 0
+    return set(report["modules"])
+
+
+@pytest.fixture(scope="module")
+def first_paint_modules(tmp_path_factory: pytest.TempPathFactory, archive_path: Path) -> set[str]:
+    return modules_after_first_paint(tmp_path_factory.mktemp("start"), archive_path)
+
+
+def test_the_first_paint_loads_neither_sqlite_utils_nor_the_importer(
+    first_paint_modules: set[str],
+) -> None:
+    assert "desktop.ui.mainwindow" in first_paint_modules  # the window really was built
+    assert "sqlite_utils" not in first_paint_modules
+    assert "desktop.data.importer" not in first_paint_modules
+
+
+@pytest.mark.parametrize("module", NOT_BEFORE_FIRST_PAINT)
+def test_the_first_paint_leaves_import_merge_and_export_code_unloaded(
+    first_paint_modules: set[str], module: str
+) -> None:
+    assert module not in first_paint_modules
