@@ -155,11 +155,15 @@ def _section(path: str) -> tuple[str, ...]:
 
 
 def snippet_parts(marked: str) -> tuple[tuple[str, bool], ...]:
-    """Split ``snippet()`` output into (text, matched) runs; stray markers in seed text vanish."""
+    """Split ``snippet()`` output into (text, matched) runs; stray markers in seed text vanish.
+
+    A snippet may span paragraphs or captions: its line breaks become spaces, so it reads as
+    one line in the results list and on a terminal.
+    """
     parts: list[tuple[str, bool]] = []
     matched = False
     text: list[str] = []
-    for char in marked:
+    for char in " ".join(marked.splitlines()):
         if char in (_MARK_START, _MARK_END):
             if text:
                 parts.append(("".join(text), matched))

@@ -384,6 +384,11 @@ def test_snippet_parts_drop_stray_markers() -> None:
     assert snippet_parts("") == ()
 
 
+def test_a_snippet_across_captions_reads_as_one_line() -> None:
+    parts = snippet_parts("Storm Angus\nWaves crash \ue000near\ue001 the\r\nharbour")
+    assert parts == (("Storm Angus Waves crash ", False), ("near", True), (" the harbour", False))
+
+
 def test_reopen_gives_an_independent_connection(small: Archive) -> None:
     other = small.reopen()
     try:
