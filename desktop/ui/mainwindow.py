@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import sqlite3
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import PySide6
 from PySide6.QtCore import (
@@ -85,13 +85,15 @@ from desktop.render import RenderOptions, format_date
 from desktop.selection import search_article_ids, section_article_ids
 from desktop.ui import userlists
 from desktop.ui.actions import Actions
-from desktop.ui.gallery import GalleryView
 from desktop.ui.importing import ArchiveUpdates, dropped_paths
 from desktop.ui.library import LibraryController
 from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, SearchResultModel, section_label
 from desktop.ui.notes import NotesPanel
 from desktop.ui.reader import ReaderPane
 from desktop.ui.search import RESULT_LIMIT, SearchBar, SearchHitDelegate
+
+if TYPE_CHECKING:
+    from desktop.ui.gallery import GalleryView
 
 ThemeMode = Literal["system", "light", "dark"]
 ViewName = Literal["reader", "gallery", "search"]
@@ -230,7 +232,8 @@ class ArticleTreeView(QTreeView):
             return
         x = self.header().sectionViewportPosition(0) + self.header().sectionSize(0) - 2
         index = self.indexAt(QPoint(x, 1))
-        bottom = self.viewport().height()
+        # Not viewport(): its first call costs PySide6 ~20 ms, before the first paint.
+        bottom = self.maximumViewportSize().height()
         while index.isValid() and self.visualRect(index).top() < bottom:
             parent = index.parent()
             last = index.row() == model.rowCount(parent) - 1
@@ -312,12 +315,17 @@ class MainWindow(QMainWindow):
         self.reader_pane = ReaderPane(self)
         self.reader = self.reader_pane.reader
         self.find_bar = self.reader_pane.find_bar
-        self.gallery = GalleryView(self)
+        # The Gallery tab's view is built the first time it is shown or asked for (``gallery``):
+        # until then the tab holds an empty page, and the start loads no gallery code.
+        self._gallery: GalleryView | None = None
+        self._gallery_page = QWidget(self)
+        self._gallery_page.setAccessibleName("Gallery")
+        QVBoxLayout(self._gallery_page).setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Reader and gallery")
         self.tabs.setDocumentMode(True)
         self.tabs.insertTab(READER_TAB, self.reader_pane, "Reader")
-        self.tabs.insertTab(GALLERY_TAB, self.gallery, "Gallery")
+        self.tabs.insertTab(GALLERY_TAB, self._gallery_page, "Gallery")
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.side)
         self.splitter.addWidget(self.tabs)
@@ -472,7 +480,7 @@ class MainWindow(QMainWindow):
         self.reader.gallery_requested.connect(self._on_reader_gallery_requested)
         self.reader.source_requested.connect(self._on_reader_source_requested)
         self.reader.zoom_changed.connect(self._on_reader_zoom_changed)
-        self.gallery.show_in_article.connect(self._on_gallery_show_in_article)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
 
     def _connect_tree(self) -> None:
@@ -484,6 +492,22 @@ class MainWindow(QMainWindow):
     @property
     def archive(self) -> Archive:
         return self._archive
+
+    @property
+    def gallery(self) -> GalleryView:
+        """The Gallery tab's view, built (showing the open article's photos) on first use."""
+        if self._gallery is None:
+            from desktop.ui.gallery import GalleryView
+
+            self._gallery = GalleryView(self._gallery_page)
+            layout = self._gallery_page.layout()
+            assert layout is not None
+            layout.addWidget(self._gallery)
+            self._gallery_page.setFocusProxy(self._gallery)
+            self._gallery.show_in_article.connect(self._on_gallery_show_in_article)
+            if self._current is not None:
+                self._gallery.set_article(self._current, self._archive)
+        return self._gallery
 
     @property
     def current(self) -> ArchivedArticle | None:
@@ -510,7 +534,8 @@ class MainWindow(QMainWindow):
         self.search_bar.set_archive(archive, self.tree_model.outlet_names())
         self.results_model.clear()
         self.side.setCurrentIndex(TREE_PAGE)
-        self.gallery.set_article(None, None)
+        if self._gallery is not None:
+            self._gallery.set_article(None, None)
         self.notes.set_article(None)
         self._show_archive_state()
         self.library.refresh()
@@ -570,7 +595,8 @@ class MainWindow(QMainWindow):
         self._render()
         if not terms:
             self._restore_position(record)
-        self.gallery.set_article(record, self._archive)
+        if self._gallery is not None:
+            self._gallery.set_article(record, self._archive)
         self._reveal_in_tree(record)
         self.notes.set_article(record.article.url, record.article.title)
         self.library.update_bookmark_action()
@@ -965,6 +991,10 @@ class MainWindow(QMainWindow):
         if leaving is not None and focus is not None and leaving.isAncestorOf(focus):
             self.search_bar.field.setFocus(Qt.FocusReason.OtherFocusReason)
         self.side.setCurrentIndex(page)
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == GALLERY_TAB:
+            self.gallery  # noqa: B018 - builds the view the first time the tab is shown
 
     def _on_reader_gallery_requested(self, gallery_index: int, n: int) -> None:
         self.tabs.setCurrentIndex(GALLERY_TAB)

@@ -156,7 +156,8 @@ class ReaderView(QTextBrowser):
         palette.setColor(QPalette.ColorRole.Base, QColor(colours.background))
         palette.setColor(QPalette.ColorRole.Text, QColor(colours.text))
         self.setPalette(palette)
-        self.viewport().setAutoFillBackground(True)
+        # The viewport fills its background with the Base colour already (QAbstractScrollArea
+        # sets it up so).
 
     # -- resources and links -----------------------------------------------------------------
 
@@ -233,7 +234,7 @@ class ReaderView(QTextBrowser):
 
     def _update_margins(self) -> None:
         doc = self.document()
-        side = max(MIN_SIDE_MARGIN, (self.viewport().width() - self._column_width()) // 2)
+        side = max(MIN_SIDE_MARGIN, (self._viewport_width() - self._column_width()) // 2)
         frame = doc.rootFrame()
         fmt = frame.frameFormat()
         if fmt.leftMargin() == side and fmt.topMargin() == TOP_MARGIN:
@@ -243,6 +244,20 @@ class ReaderView(QTextBrowser):
         fmt.setTopMargin(TOP_MARGIN)
         fmt.setBottomMargin(TOP_MARGIN * 2)
         frame.setFrameFormat(fmt)
+
+    def _viewport_width(self) -> int:
+        """The viewport's width, worked out without ``viewport()``.
+
+        The first ``viewport()`` call of a process costs PySide6 about 20 ms (it resolves the
+        viewport's class among every QtWidgets class not loaded yet), and the reader would
+        pay it before the window's first paint.
+        """
+        width = self.maximumViewportSize().width()
+        bar = self.verticalScrollBar()
+        if bar.isVisibleTo(self) and self.verticalScrollBarPolicy() != \
+                Qt.ScrollBarPolicy.ScrollBarAlwaysOn:
+            width -= bar.width()
+        return width
 
     @override
     def resizeEvent(self, event: QResizeEvent) -> None:
