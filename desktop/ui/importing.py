@@ -355,7 +355,6 @@ class ArchiveUpdates(QObject):
         self._window = window
         self._import: ImportFlow | None = None
         self._merge: BundledMerge | None = None
-        window.commands.import_seeds.triggered.connect(self._on_import_seeds_triggered)
 
     def _status(self, text: str, ms: int = STATUS_MS) -> None:
         self._window.statusBar().showMessage(text, ms)
@@ -378,7 +377,8 @@ class ArchiveUpdates(QObject):
         self._import.start()
         return self._import
 
-    def _on_import_seeds_triggered(self) -> None:
+    def choose_and_import(self) -> None:
+        """File › Import seeds…: ask for seed files, then import them."""
         files, _filter = QFileDialog.getOpenFileNames(
             self._window, "Import seeds", str(Path.home()), "Seed files (*.txt);;All files (*)"
         )

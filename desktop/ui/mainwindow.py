@@ -85,15 +85,15 @@ from desktop.render import RenderOptions, format_date
 from desktop.selection import search_article_ids, section_article_ids
 from desktop.ui import userlists
 from desktop.ui.actions import Actions
-from desktop.ui.importing import ArchiveUpdates, dropped_paths
 from desktop.ui.library import LibraryController
 from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, SearchResultModel, section_label
-from desktop.ui.notes import NotesPanel
 from desktop.ui.reader import ReaderPane
 from desktop.ui.search import RESULT_LIMIT, SearchBar, SearchHitDelegate
 
 if TYPE_CHECKING:
     from desktop.ui.gallery import GalleryView
+    from desktop.ui.importing import ArchiveUpdates
+    from desktop.ui.notes import NotesPanel
 
 ThemeMode = Literal["system", "light", "dark"]
 ViewName = Literal["reader", "gallery", "search"]
@@ -297,7 +297,6 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect_signals()
         self.library = LibraryController(self)
-        self.updates = ArchiveUpdates(self)
         # The start message first, in the theme about to be applied: the theme then finds it
         # shown already, so the reader's placeholder is rendered once.
         self._show_archive_state()
@@ -334,9 +333,9 @@ class MainWindow(QMainWindow):
         self.splitter.setCollapsible(1, False)
         self.splitter.setSizes([340, 940])
         self.setCentralWidget(self.splitter)
-        self.notes = NotesPanel(self._userdata, self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes)
-        self.notes.hide()
+        # Built on first use (``notes``, ``updates``): the start loads neither module.
+        self._notes: NotesPanel | None = None
+        self._updates: ArchiveUpdates | None = None
 
     def _build_tree_page(self) -> QWidget:
         self.tree_model = ArticleTreeModel(self._archive, parent=self)
@@ -447,7 +446,7 @@ class MainWindow(QMainWindow):
         self.results_view.customContextMenuRequested.connect(
             self._on_results_view_context_menu_requested)
         a.notes.toggled.connect(self._on_notes_action_toggled)
-        self.notes.visibilityChanged.connect(self._on_notes_visibility_changed)
+        a.import_seeds.triggered.connect(self._on_import_seeds_triggered)
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         a.quit.triggered.connect(self.close)
         a.copy.triggered.connect(self._on_copy_triggered)
@@ -494,6 +493,32 @@ class MainWindow(QMainWindow):
         return self._archive
 
     @property
+    def notes(self) -> NotesPanel:
+        """The Notes dock (View › Notes), built hidden on first use (Frescobaldi's ``Panel``),
+        showing the note on the open article. ``session.py`` builds it before it saves or
+        restores the window state."""
+        if self._notes is None:
+            from desktop.ui.notes import NotesPanel
+
+            panel = NotesPanel(self._userdata, self)
+            self._notes = panel
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
+            panel.hide()
+            panel.visibilityChanged.connect(self._on_notes_visibility_changed)
+            if self._current is not None:
+                panel.set_article(self._current.article.url, self._current.article.title)
+        return self._notes
+
+    @property
+    def updates(self) -> ArchiveUpdates:
+        """Own imports and the bundled merge (``importing.py``), built on first use."""
+        if self._updates is None:
+            from desktop.ui.importing import ArchiveUpdates
+
+            self._updates = ArchiveUpdates(self)
+        return self._updates
+
+    @property
     def gallery(self) -> GalleryView:
         """The Gallery tab's view, built (showing the open article's photos) on first use."""
         if self._gallery is None:
@@ -503,6 +528,7 @@ class MainWindow(QMainWindow):
             layout = self._gallery_page.layout()
             assert layout is not None
             layout.addWidget(self._gallery)
+            self._gallery.show()  # a widget added to a page already shown stays hidden else
             self._gallery_page.setFocusProxy(self._gallery)
             self._gallery.show_in_article.connect(self._on_gallery_show_in_article)
             if self._current is not None:
@@ -536,7 +562,8 @@ class MainWindow(QMainWindow):
         self.side.setCurrentIndex(TREE_PAGE)
         if self._gallery is not None:
             self._gallery.set_article(None, None)
-        self.notes.set_article(None)
+        if self._notes is not None:
+            self._notes.set_article(None)
         self._show_archive_state()
         self.library.refresh()
         if old is not archive:
@@ -598,7 +625,8 @@ class MainWindow(QMainWindow):
         if self._gallery is not None:
             self._gallery.set_article(record, self._archive)
         self._reveal_in_tree(record)
-        self.notes.set_article(record.article.url, record.article.title)
+        if self._notes is not None:
+            self._notes.set_article(record.article.url, record.article.title)
         self.library.update_bookmark_action()
         self.library.write(lambda: self._userdata.record_open(record.article.url,
                                                               record.article.title))
@@ -686,7 +714,8 @@ class MainWindow(QMainWindow):
             return
         url, fraction = self._current.article.url, self.reading_position()
         self.library.write(lambda: self._userdata.set_position(url, fraction))
-        self.notes.flush()
+        if self._notes is not None:
+            self._notes.flush()
 
     # -- PDF export --------------------------------------------------------------------------
 
@@ -695,7 +724,8 @@ class MainWindow(QMainWindow):
         with the reader's notes on them when asked; ``title`` proposes the file name."""
         from desktop.ui.export import export_articles_dialog
 
-        self.notes.flush()
+        if self._notes is not None:
+            self._notes.flush()
         return export_articles_dialog(self, self._archive, ids, title,
                                       notes=self.library.notes_on(ids))
 
@@ -842,11 +872,16 @@ class MainWindow(QMainWindow):
             self.open_article(article_id)
 
     def _on_notes_action_toggled(self, checked: bool) -> None:
+        if not checked and self._notes is None:
+            return
         self.notes.setVisible(checked)
         if checked:
             if self.notes.width() < NOTES_WIDTH:
                 self.resizeDocks([self.notes], [NOTES_WIDTH], Qt.Orientation.Horizontal)
             self.notes.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_import_seeds_triggered(self) -> None:
+        self.updates.choose_and_import()
 
     def _on_notes_visibility_changed(self, visible: bool) -> None:
         with QSignalBlocker(self.commands.notes):
@@ -883,6 +918,8 @@ class MainWindow(QMainWindow):
 
     @override
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from desktop.ui.importing import dropped_paths
+
         if dropped_paths(event.mimeData()):
             event.acceptProposedAction()
         else:
@@ -890,6 +927,8 @@ class MainWindow(QMainWindow):
 
     @override
     def dropEvent(self, event: QDropEvent) -> None:
+        from desktop.ui.importing import dropped_paths
+
         dropped = dropped_paths(event.mimeData())
         if not dropped:
             event.ignore()
@@ -1115,7 +1154,8 @@ class MainWindow(QMainWindow):
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
         self._leave_article()
-        if self.notes.has_unsaved() and not self._confirm_close_unsaved():
+        if self._notes is not None and self._notes.has_unsaved() and \
+                not self._confirm_close_unsaved():
             event.ignore()
             return
         if self.remember_session:

@@ -27,6 +27,7 @@ THEMES = ("system", "light", "dark")
 def save_session(window: MainWindow, userdata: UserData) -> str | None:
     """Store the window's state; returns why it could not be saved, or None."""
     current = window.current
+    window.notes  # noqa: B018 - built on first use; the saved state must place it
     values: dict[Setting, object] = {
         Setting.WINDOW_GEOMETRY: bytes(window.saveGeometry().data()),
         Setting.WINDOW_STATE: bytes(window.saveState().data()),
@@ -53,6 +54,9 @@ def restore_session(window: MainWindow, userdata: UserData, *, theme: bool = Tru
     if isinstance(geometry, bytes):
         window.restoreGeometry(QByteArray(geometry))
     if isinstance(state, bytes):
+        # The Notes dock is built on first use; the state places it (and shows it when it was
+        # open), so it is built first, as ``save_session`` does before saving the state.
+        window.notes  # noqa: B018
         window.restoreState(QByteArray(state))
     sizes = settings[Setting.SPLITTER_SIZES]
     if isinstance(sizes, list) and len(sizes) == 2 and all(isinstance(s, int) for s in sizes):

@@ -13,8 +13,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
+from desktop.data.archive import Archive
+from desktop.ui.mainwindow import GALLERY_TAB, MainWindow
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+MOSUL_URL = (
+    "http://www.independent.co.uk/news/world/middle-east/mosul-offensive-latest-isis-escape-"
+    "route-cut-off-new-front-launched-shiite-militia-hashed-al-shaabi-a7386276.html"
+)
 
 # Loaded only by the code that runs an import, a merge or an export, or shows a panel.
 NOT_BEFORE_FIRST_PAINT = (
@@ -24,6 +34,9 @@ NOT_BEFORE_FIRST_PAINT = (
     "multiprocessing",
     "desktop.pdf",
     "desktop.ui.export",
+    "desktop.ui.importing",
+    "desktop.ui.gallery",
+    "desktop.ui.notes",
     "PySide6.QtNetwork",
 )
 
@@ -67,3 +80,35 @@ def test_the_first_paint_leaves_import_merge_and_export_code_unloaded(
     first_paint_modules: set[str], module: str
 ) -> None:
     assert module not in first_paint_modules
+
+
+def test_the_gallery_built_on_first_show_shows_the_article_opened_before(
+    qtbot: QtBot, archive: Archive
+) -> None:
+    window = MainWindow(archive, theme="light")
+    qtbot.addWidget(window)
+    window.show()
+    window.open_reference(MOSUL_URL)
+    assert window.current is not None
+    photos = sum(len(g.items) for g in window.current.article.galleries)
+    assert photos > 0
+    window.commands.view_gallery.trigger()
+    assert window.tabs.currentIndex() == GALLERY_TAB
+    assert window.gallery.isVisible()
+    assert window.gallery.model().rowCount() == photos
+    window.search_bar.shutdown()
+
+
+def test_the_notes_panel_built_on_first_show_holds_the_open_articles_note(
+    qtbot: QtBot, archive: Archive
+) -> None:
+    window = MainWindow(archive, theme="light")
+    qtbot.addWidget(window)
+    window.show()
+    window.open_reference(MOSUL_URL)
+    assert window.current is not None
+    window.userdata.set_note(window.current.article.url, "Check the militia's name.")
+    window.commands.notes.trigger()
+    assert window.notes.isVisible()
+    assert window.notes.text() == "Check the militia's name."
+    window.search_bar.shutdown()
