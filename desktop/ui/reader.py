@@ -141,8 +141,10 @@ class ReaderView(QTextBrowser):
         self._current = -1
         self.setDocument(doc)
         if ours:
-            # The previous article's document, with its layout and image resources, goes
-            # now rather than with the view: only the shown article is kept in memory.
+            # The previous article's text, layout and image resources are released now; the
+            # emptied object goes when control is back in the event loop (it may be the one
+            # whose signal brought us here). Only the shown article is kept in memory.
+            old.clear()
             old.deleteLater()
         self._apply_colours()
         self._apply_zoom()
