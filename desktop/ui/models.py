@@ -55,6 +55,13 @@ class Role(IntEnum):
     SUMMARY = Qt.ItemDataRole.UserRole + 7
 
 
+_TREE_ROLES = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.FontRole, *Role,
+))
+"""The roles ``ArticleTreeModel.data`` serves."""
+
+
 class NodeKind(IntEnum):
     """What a row of the article tree stands for."""
 
@@ -428,6 +435,10 @@ class ArticleTreeModel(QAbstractItemModel):
 
     @override
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Views ask for a dozen roles per cell as they lay out and paint; the ones this model
+        # does not serve are answered before any other work.
+        if role not in _TREE_ROLES:
+            return None
         node = self._node(index)
         if node is None:
             return None
