@@ -13,6 +13,11 @@ PDF export (the open article, a tree outlet or section, the search results) pick
 Seed-derived text reaches widgets only as plain text (labels, titles and message boxes are set
 to ``Qt.TextFormat.PlainText``). No SQL and no markup here: queries go through ``Archive``,
 HTML comes from ``render.py`` via the reader.
+
+Import late, build late (STYLE §5.8): the Gallery tab's view (``gallery``), the Notes dock
+(``notes``) and own imports (``updates``) are built, and their modules imported, on first use;
+export, import and merge code load only when they run. The first paint queries the archive for
+the outlets with their counts and nothing else.
 """
 
 from __future__ import annotations
