@@ -16,8 +16,8 @@ HTML comes from ``render.py`` via the reader.
 
 Import late, build late (STYLE §5.8): the Gallery tab's view (``gallery``), the Notes dock
 (``notes``) and own imports (``updates``) are built, and their modules imported, on first use;
-export, import and merge code load only when they run. The first paint queries the archive for
-the outlets with their counts and nothing else.
+export, import and merge code load only when they run. Before the first paint the archive is
+asked only for the outlets with their counts (and for the reader's bookmarks, by URL).
 """
 
 from __future__ import annotations
