@@ -33,7 +33,7 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from desktop import __version__, paths
 from desktop.cli import EXIT_ERROR, EXIT_OK, _log_bug
@@ -151,6 +151,8 @@ def _open_archive(db_path: Path) -> Archive:
 
 
 def _after_first_paint(window: MainWindow, notices: list[str], restore: bool) -> None:
+    from PySide6.QtWidgets import QMessageBox  # only when there is something to say
+
     if restore:
         reopen_last_article(window, window.userdata)
     window.updates.start_bundled_merge()
@@ -182,6 +184,8 @@ def _application() -> QApplication:
 
 
 def _archive_failed(exc: BroadsheetError, args: argparse.Namespace, headless: bool) -> int:
+    from PySide6.QtWidgets import QMessageBox  # only when there is something to say
+
     if args.self_test:
         print(f"self-test failed: {exc}", file=sys.stderr)
         return EXIT_SELF_TEST_FAILED
@@ -338,6 +342,8 @@ def _make_excepthook(
 
 
 def _tell_user(title: str, text: str, headless: bool) -> None:
+    from PySide6.QtWidgets import QMessageBox  # only when there is something to say
+
     print(f"broadsheet: {text}", file=sys.stderr)
     if headless or QApplication.instance() is None:
         return

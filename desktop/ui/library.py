@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint
-from PySide6.QtWidgets import QInputDialog, QMenu
+from PySide6.QtWidgets import QMenu
 
 from desktop.data.userdata import UserDataError
 from desktop.errors import BroadsheetError
@@ -232,6 +232,8 @@ class LibraryController(QObject):
         if not query:
             self._status("Type a search first.")
             return
+        from PySide6.QtWidgets import QInputDialog
+
         name, ok = QInputDialog.getText(self._window, "Save search",
                                         "Name of the saved search:", text=query)
         if ok and name.strip():

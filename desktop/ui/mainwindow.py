@@ -37,14 +37,12 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTimer,
-    QUrl,
     Signal,
     qVersion,
 )
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
-    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
@@ -58,14 +56,12 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListView,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QStyledItemDelegate,
@@ -96,6 +92,8 @@ from desktop.ui.reader import ReaderPane
 from desktop.ui.search import RESULT_LIMIT, SearchBar, SearchHitDelegate
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
     from desktop.ui.gallery import GalleryView
     from desktop.ui.importing import ArchiveUpdates
     from desktop.ui.notes import NotesPanel
@@ -166,6 +164,8 @@ def plain_message_box(
     parent: QWidget, icon: QMessageBox.Icon, title: str, text: str
 ) -> QMessageBox:
     """A message box that shows ``text`` literally (never as rich text)."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     return box
@@ -840,10 +840,14 @@ class MainWindow(QMainWindow):
     # -- dialogs -----------------------------------------------------------------------------
 
     def show_error(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         plain_message_box(self, QMessageBox.Icon.Warning, title, text).exec()
 
     def confirm_leave_offline(self, url: str) -> bool:
         """Ask before opening ``url`` in the web browser (it leaves offline reading)."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = plain_message_box(
             self,
             QMessageBox.Icon.Question,
@@ -1049,6 +1053,9 @@ class MainWindow(QMainWindow):
         self.reader.scrollToAnchor(f"gallery-{gallery_index}")
 
     def _on_reader_source_requested(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
         if self._current is None:
             return
         text = self._current.article.url
@@ -1089,6 +1096,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Citation copied.", STATUS_MS)
 
     def _on_open_archive_triggered(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _filter = QFileDialog.getOpenFileName(
             self,
             "Open archive",
@@ -1150,6 +1159,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _on_about_triggered(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = plain_message_box(
             self, QMessageBox.Icon.Information, "About Broadsheet", self.about_text()
         )
@@ -1175,6 +1186,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _confirm_close_unsaved(self) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         box = plain_message_box(
             self, QMessageBox.Icon.Warning, "Unsaved note",
             "A note could not be saved, and closing now loses what was typed since the last "

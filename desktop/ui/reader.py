@@ -10,19 +10,16 @@ here builds markup from seed text.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QRegularExpression, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontInfo,
-    QImage,
     QKeySequence,
     QPalette,
     QResizeEvent,
     QShortcut,
-    QTextCharFormat,
-    QTextCursor,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
@@ -40,7 +37,12 @@ from typing_extensions import override
 from desktop.data.archive import Archive
 from desktop.data.article import ArchivedArticle
 from desktop.render import BODY_POINT_SIZE, PALETTES, READING_WIDTH_EM, RenderOptions
-from desktop.textdoc import build_document
+
+if TYPE_CHECKING:
+    # Imported where they are used (articles, images, find): the window's first paint shows
+    # only a short message, and each PySide6 class costs its Python enums when first used.
+    from PySide6.QtCore import QRegularExpression, QUrl
+    from PySide6.QtGui import QImage, QTextCursor
 
 MAX_MATCHES = 10_000
 """Find stops counting here; the label then reads "k of 10000+"."""
@@ -61,6 +63,8 @@ MATCH_COLOURS = {"light": ("#fff0a8", "#f5a623"), "dark": ("#5a4a1a", "#c77d12")
 
 
 def _placeholder_image() -> QImage:
+    from PySide6.QtGui import QImage
+
     image = QImage(QSize(16, 16), QImage.Format.Format_ARGB32)
     image.fill(QColor(128, 128, 128, 60))
     return image
@@ -92,7 +96,7 @@ class ReaderView(QTextBrowser):
         self._zoom = 0
         self._matches: list[QTextCursor] = []
         self._current = -1
-        self._placeholder = _placeholder_image()
+        self._placeholder: QImage | None = None  # made when a document first asks
         # The message shown (text, theme), so the same one is not rendered again; None while
         # an article (or nothing yet) is shown.
         self._message: tuple[str, str] | None = None
@@ -110,6 +114,8 @@ class ReaderView(QTextBrowser):
         self, record: ArchivedArticle, archive: Archive, options: RenderOptions
     ) -> None:
         """Show ``record`` rendered with ``options``; the view scrolls to the top."""
+        from desktop.textdoc import build_document
+
         self._archive = archive
         self._theme = "dark" if options.theme == "dark" else "light"
         self._message = None
@@ -169,9 +175,15 @@ class ReaderView(QTextBrowser):
 
         Never returns None and never calls the base class: both would let Qt read the file.
         """
+        from PySide6.QtCore import QUrl
+
         url = QUrl(name) if isinstance(name, str) else name
         image = self._archive_image(url)
-        return image if image is not None else self._placeholder
+        if image is not None:
+            return image
+        if self._placeholder is None:
+            self._placeholder = _placeholder_image()
+        return self._placeholder
 
     def _archive_image(self, url: QUrl) -> QImage | None:
         if url.scheme() != "archive" or self._archive is None:
@@ -182,6 +194,8 @@ class ReaderView(QTextBrowser):
         data = self._archive.image(int(path[6:]))
         if not data:
             return None
+        from PySide6.QtGui import QImage
+
         image = QImage.fromData(data)
         return None if image.isNull() else image
 
@@ -278,6 +292,8 @@ class ReaderView(QTextBrowser):
         if not text:
             self._set_matches([])
             return 0
+        from PySide6.QtCore import QRegularExpression
+
         pattern = QRegularExpression(
             QRegularExpression.escape(text),
             QRegularExpression.PatternOption.CaseInsensitiveOption,
@@ -286,6 +302,8 @@ class ReaderView(QTextBrowser):
 
     def find_highlighted(self) -> int:
         """Make the renderer's highlighted words (search hits) the matches; select the first."""
+        from PySide6.QtGui import QTextCursor
+
         wanted = QColor(PALETTES[self._theme].highlight)
         found: list[QTextCursor] = []
         block = self.document().begin()
@@ -340,6 +358,8 @@ class ReaderView(QTextBrowser):
         return self._current + 1, len(self._matches)
 
     def _show_current(self) -> None:
+        from PySide6.QtGui import QTextCharFormat, QTextCursor
+
         every, current = MATCH_COLOURS[self._theme]
         selections = []
         for i, cursor in enumerate(self._matches):
