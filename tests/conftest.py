@@ -29,6 +29,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.gui)
         if "packaging" in Path(str(item.fspath)).parts:
             item.add_marker(pytest.mark.packaging)
+            # A real build (PyInstaller, debootstrap on a fresh machine) runs in a fixture
+            # of the first test that asks for it: far longer than pyproject's per-test timeout.
+            item.add_marker(pytest.mark.timeout(2400))
 
 
 @pytest.fixture(autouse=True)
