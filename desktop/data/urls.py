@@ -328,11 +328,15 @@ def _is_date_part(segments: Sequence[str], index: int) -> bool:
 def section_of(url: str) -> tuple[str, ...]:
     """The section path: segments before the slug, dates and ids removed, title-cased.
 
-    ``/news/world/middle-east/slug-a123456.html`` gives ``("News", "World", "Middle East")``.
+    ``/news/world/middle-east/slug-a123456.html`` gives ``("News", "World", "Middle East")``;
+    where the slug names a section (``slug_names_section``) it is the last section name:
+    ``/news/uk-politics-34678442`` gives ``("News", "UK Politics")``.
     """
     segments = _segments(url)
     index = _slug_index(segments)
     end = len(segments) if index is None else index
+    if index is not None and slug_names_section(url):
+        end = index + 1  # BBC's "world-us-canada-38305827": the slug is the section
     section: list[str] = []
     for position in range(end):
         if _is_date_part(segments, position):

@@ -566,7 +566,7 @@ def test_fallback_title_stops_at_a_sentence_end_not_an_abbreviation() -> None:
 # --- the hand-made seeds in tests/data/seeds ------------------------------------------------
 
 GOOD_SEEDS = {
-    "bbc_trump_team.txt": ("BBC News", ("News",), None, 1034, 287),
+    "bbc_trump_team.txt": ("BBC News", ("News", "World US Canada"), None, 1034, 287),
     "guardian_tillerson.txt": ("The Guardian", ("US News",), "2016-12-11", 2874, 611),
     "independent_gallery_utf16.txt": (
         "The Independent", ("News", "UK", "Home News"), None, 88, 12

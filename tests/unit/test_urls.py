@@ -95,7 +95,9 @@ def test_outlet_table_has_at_least_30_outlets() -> None:
         ("https://www.theguardian.com/us-news/2016/dec/11/some-story", ("US News",)),
         ("https://www.nytimes.com/2016/10/29/world/middleeast/iraq-mosul.html",
          ("World", "Middleeast")),
-        ("https://www.bbc.co.uk/news/world-middle-east-37797331", ("News",)),
+        # BBC writes its section where others write a slug: it is the last section name.
+        ("https://www.bbc.co.uk/news/world-middle-east-37797331", ("News", "World Middle East")),
+        ("http://www.bbc.co.uk/news/uk-politics-34678442", ("News", "UK Politics")),
         ("https://example.com/some-story", ()),
         ("https://example.com/", ()),
         ("https://www.newsmax.com/newsfront/david-letterman-obama/2018/01/05/id/835393/",
