@@ -302,6 +302,16 @@ class Archive:
             f"ORDER BY {_ORDER_BY[order]}", [outlet, section])
         return [_summary(r) for r in rows]
 
+    def ids_in(self, outlet: str, section: str, order: SummaryOrder = "title") -> list[int]:
+        """The ids ``summaries_in`` would list, in the same order: one pass over an index
+        (each order has one covering outlet, section and the sort key), no row read."""
+        if order not in _ORDER_BY:
+            raise ValueError(f"unknown order {order!r}")
+        rows = self._rows(
+            f"SELECT id FROM articles WHERE outlet = ? AND section = ? "
+            f"ORDER BY {_ORDER_BY[order]}", [outlet, section])
+        return [int(r[0]) for r in rows]
+
     def summaries(self, ids: Iterable[int]) -> list[ArticleSummary]:
         """Summaries of ``ids`` in the given order; ids not in the archive are left out."""
         wanted = list(ids)

@@ -2,13 +2,17 @@
 
 Models are thin (STYLE §5.1, §5.2): they hold ids and summaries the ``Archive`` hands out and
 reveal them a page at a time. The tree shows outlets at once (one indexed query), loads an
-outlet's sections when it is expanded and a section's articles when that is expanded. No
-widgets here, and no SQL: every query goes through ``Archive``.
+outlet's sections when it is expanded and a section's article ids when that is expanded. An
+article row's summary is fetched, with the rest of its page, when the row is first painted, and
+only the last few pages fetched are kept. No widgets here, and no SQL: every query goes through
+``Archive``.
 """
 
 from __future__ import annotations
 
 import html
+from array import array
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -30,7 +34,10 @@ from desktop.errors import BroadsheetError
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 PAGE = 500
-"""Articles revealed per ``fetchMore`` call in a section."""
+"""Articles revealed per ``fetchMore`` call in a section, and summaries fetched per query."""
+
+CACHED_PAGES = 4
+"""Pages of article summaries the tree keeps; older ones are fetched again when painted."""
 
 SORT_ORDERS: tuple[tuple[SummaryOrder, str], ...] = (
     ("title", "Title"),
@@ -121,12 +128,30 @@ class _Node:
     count: int = 0
     outlet: str = ""
     section: str = ""
-    summary: ArticleSummary | None = None
     entry: UserEntry | None = None
     children: list[_Node] = field(default_factory=list)
-    # For a section: every summary, fetched on first expansion, revealed PAGE at a time.
-    pending: list[ArticleSummary] | None = None
+    # For a section: the ids of its articles in the tree's order, fetched on first expansion
+    # and revealed PAGE at a time (``shown`` of them are rows). Its article rows have no node:
+    # their indexes point at ``rows``, and their row number is the position in ``ids``.
+    ids: array[int] | None = None
+    shown: int = 0
+    rows: _ArticleRows | None = None
     loaded: bool = False
+    error: str | None = None
+
+
+@dataclass(eq=False)
+class _ArticleRows:
+    """What the indexes of a section's article rows point at: the section."""
+
+    section: _Node
+
+
+@dataclass
+class _Page:
+    """Summaries fetched for one page of a section, by id; ``error`` when the fetch failed."""
+
+    summaries: dict[int, ArticleSummary]
     error: str | None = None
 
 
@@ -148,6 +173,7 @@ class ArticleTreeModel(QAbstractItemModel):
         self._archive = archive
         self._order = order
         self._fetching = False
+        self._pages: OrderedDict[tuple[_Node, int], _Page] = OrderedDict()
         self._root = _Node(NodeKind.OUTLET, None, 0, loaded=True)
         self._load_outlets()
 
@@ -166,6 +192,7 @@ class ArticleTreeModel(QAbstractItemModel):
             return
         self.beginResetModel()
         self._order = known
+        self._pages.clear()
         self._load_outlets()
         self.endResetModel()
 
@@ -182,11 +209,12 @@ class ArticleTreeModel(QAbstractItemModel):
 
     def article_id(self, index: ModelIndex) -> int | None:
         """The article a row opens (an article or an available bookmark), else None."""
+        article = self._article(index)
+        if article is not None:
+            return article[1]
         node = self._node(index)
         if node is None:
             return None
-        if node.summary is not None:
-            return node.summary.id
         return node.entry.article_id if node.entry is not None else None
 
     def user_entry(self, index: ModelIndex) -> UserEntry | None:
@@ -272,9 +300,20 @@ class ArticleTreeModel(QAbstractItemModel):
         section_index = self._child_index(outlet_index, lambda n: n.section == section)
         if not section_index.isValid():
             return QModelIndex()
-        return self._child_index(
-            section_index, lambda n: n.summary is not None and n.summary.id == article_id
-        )
+        # Rows are revealed up to the article without fetching a summary: only the page the
+        # view paints is fetched.
+        node = self._node_or_root(section_index)
+        if node.ids is None and self.canFetchMore(section_index):
+            self.fetchMore(section_index)
+        if node.ids is None:
+            return QModelIndex()
+        try:
+            row = node.ids.index(article_id)
+        except ValueError:
+            return QModelIndex()
+        while node.shown <= row and self.canFetchMore(section_index):
+            self.fetchMore(section_index)
+        return self.index(row, 0, section_index) if row < node.shown else QModelIndex()
 
     def _child_index(self, parent: QModelIndex, wanted: Callable[[_Node], bool]) -> QModelIndex:
         """The first child of ``parent`` that ``wanted`` accepts, fetching pages until found."""
@@ -316,38 +355,61 @@ class ArticleTreeModel(QAbstractItemModel):
             for row, g in enumerate(self._archive.sections(node.outlet))
         ]
 
-    def _article_node(self, parent: _Node, row: int, summary: ArticleSummary) -> _Node:
-        return _Node(
-            NodeKind.ARTICLE,
-            parent,
-            row,
-            name=summary.title,
-            outlet=parent.outlet,
-            section=parent.section,
-            summary=summary,
-            loaded=True,
-        )
+    def _summary(self, section: _Node, row: int) -> tuple[ArticleSummary | None, str | None]:
+        """The summary of article ``row`` of ``section``, fetching its page the first time
+        (or again once it has left the cache); else None and why."""
+        assert section.ids is not None
+        page_size = PAGE
+        key = (section, row // page_size)
+        page = self._pages.get(key)
+        if page is None:
+            start = key[1] * page_size
+            try:
+                fetched = self._archive.summaries(section.ids[start : start + page_size])
+                page = _Page({s.id: s for s in fetched})
+            except BroadsheetError as exc:
+                page = _Page({}, exc.reason)
+            self._pages[key] = page
+            while len(self._pages) > CACHED_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(key)
+        summary = page.summaries.get(section.ids[row])
+        if summary is None:
+            return None, page.error or "the article is no longer in the archive"
+        return summary, None
 
-    def _next_batch(self, node: _Node) -> list[_Node]:
-        """The children ``fetchMore`` adds next: all sections, or the next page of articles."""
-        if node.kind is NodeKind.OUTLET:
+    def _next_batch(self, node: _Node) -> int:
+        """How many article rows of section ``node`` ``fetchMore`` reveals next, fetching its
+        ids the first time; the caller reveals them inside the insert signals."""
+        if node.ids is None:
+            node.ids = array("q", self._archive.ids_in(node.outlet, node.section, self._order))
+            node.rows = _ArticleRows(node)
+        n = min(PAGE, len(node.ids) - node.shown)
+        if node.shown + max(n, 0) >= len(node.ids):
             node.loaded = True
-            return self._load_sections(node)
-        if node.pending is None:
-            node.pending = self._archive.summaries_in(node.outlet, node.section, self._order)
-        start = len(node.children)
-        page = node.pending[start : start + PAGE]
-        if start + len(page) >= len(node.pending):
-            node.loaded = True
-        return [self._article_node(node, start + i, s) for i, s in enumerate(page)]
+        return max(n, 0)
 
     # -- Qt model API ------------------------------------------------------------------------
 
     def _node(self, index: ModelIndex) -> _Node | None:
+        """The node of an outlet, section or user row; None for the root and article rows."""
         if not index.isValid():
             return None
         node = index.internalPointer()
         return node if isinstance(node, _Node) else None
+
+    def _article(self, index: ModelIndex) -> tuple[_Node, int] | None:
+        """The section and id of an article row, else None."""
+        if not index.isValid():
+            return None
+        rows = index.internalPointer()
+        if not isinstance(rows, _ArticleRows):
+            return None
+        section = rows.section
+        if section.ids is None or not 0 <= index.row() < section.shown:
+            return None
+        return section, section.ids[index.row()]
 
     def _node_or_root(self, index: ModelIndex) -> _Node:
         return self._node(index) or self._root
@@ -357,10 +419,14 @@ class ArticleTreeModel(QAbstractItemModel):
         if not self.hasIndex(row, column, parent):
             return QModelIndex()
         node = self._node_or_root(parent)
+        if node.rows is not None:
+            return self.createIndex(row, column, node.rows)
         return self.createIndex(row, column, node.children[row])
 
     @override
     def parent(self, index: ModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if index.isValid() and isinstance(rows := index.internalPointer(), _ArticleRows):
+            return self.createIndex(rows.section.row, 0, rows.section)
         node = self._node(index)
         if node is None or node.parent is None or node.parent is self._root:
             return QModelIndex()
@@ -368,9 +434,10 @@ class ArticleTreeModel(QAbstractItemModel):
 
     @override
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:
-        if parent.column() > 0:
+        if parent.column() > 0 or self._article(parent) is not None:
             return 0
-        return len(self._node_or_root(parent).children)
+        node = self._node_or_root(parent)
+        return node.shown if node.rows is not None else len(node.children)
 
     @override
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:
@@ -378,14 +445,14 @@ class ArticleTreeModel(QAbstractItemModel):
 
     @override
     def hasChildren(self, parent: ModelIndex = QModelIndex()) -> bool:
-        if parent.column() > 0:
+        if parent.column() > 0 or self._article(parent) is not None:
             return False
         node = self._node_or_root(parent)
         if node is self._root:
             return bool(node.children)
         if node.kind in (NodeKind.ARTICLE, NodeKind.BOOKMARK, NodeKind.SAVED_SEARCH):
             return False
-        return bool(node.children) or (not node.loaded and node.count > 0)
+        return self.rowCount(parent) > 0 or (not node.loaded and node.count > 0)
 
     @override
     def canFetchMore(self, parent: ModelIndex) -> bool:
@@ -406,21 +473,39 @@ class ArticleTreeModel(QAbstractItemModel):
             self._fetching = False
 
     def _insert_children(self, parent: ModelIndex, node: _Node) -> None:
+        first = self.rowCount(parent)
         try:
-            batch = self._next_batch(node)
+            if node.kind is NodeKind.OUTLET:
+                sections = self._load_sections(node)
+                n = len(sections)
+            else:
+                n = self._next_batch(node)
         except BroadsheetError as exc:
             node.error = exc.reason
             self.dataChanged.emit(parent, parent)
             return
-        if not batch:
+        if n <= 0:
+            node.loaded = True
             return
-        first = len(node.children)
-        self.beginInsertRows(parent, first, first + len(batch) - 1)
-        node.children.extend(batch)
+        self.beginInsertRows(parent, first, first + n - 1)
+        if node.kind is NodeKind.OUTLET:
+            node.children = sections
+            node.loaded = True
+        else:
+            node.shown += n
         self.endInsertRows()
 
     @override
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        article = self._article(index)
+        if article is not None:
+            # Views ask the flags of many rows they do not paint (selecting, moving the
+            # current row): only a page already fetched is looked at, none is fetched.
+            flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+            page = self._pages.get((article[0], index.row() // PAGE))
+            if page is None or article[1] in page.summaries:
+                flags |= Qt.ItemFlag.ItemIsEnabled
+            return flags
         node = self._node(index)
         if node is None:
             return Qt.ItemFlag.NoItemFlags
@@ -439,6 +524,9 @@ class ArticleTreeModel(QAbstractItemModel):
         # does not serve are answered before any other work.
         if role not in _TREE_ROLES:
             return None
+        article = self._article(index)
+        if article is not None:
+            return self._article_data(index, article[0], article[1], role)
         node = self._node(index)
         if node is None:
             return None
@@ -454,30 +542,54 @@ class ArticleTreeModel(QAbstractItemModel):
             return font
         return self._custom_data(node, role)
 
+    def _article_data(self, index: ModelIndex, section: _Node, article_id: int, role: int) -> Any:
+        if role == Role.ARTICLE_ID:
+            return article_id
+        if role == Role.KIND:
+            return int(NodeKind.ARTICLE)
+        if role == Role.OUTLET:
+            return section.outlet
+        if role == Role.SECTION:
+            return section.section
+        if role == Role.COUNT or role == Qt.ItemDataRole.FontRole:
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if index.column() == 1:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        summary, error = self._summary(section, index.row())
+        if role == Role.SUMMARY:
+            return summary
+        if summary is None:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return plain_tooltip(f"Could not load: {error}")
+            return "(could not load)" if index.column() == 0 else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            details = [summary.outlet, section_label("/".join(summary.section)),
+                       summary.date or "undated"]
+            return plain_tooltip(f"{summary.title}\n" + " · ".join(details))
+        return summary.title if index.column() == 0 else self._sort_value(summary)
+
     def _custom_data(self, node: _Node, role: int) -> Any:
         if role == Role.KIND:
             return int(node.kind)
         if role == Role.ARTICLE_ID:
-            if node.entry is not None:
-                return node.entry.article_id
-            return node.summary.id if node.summary is not None else None
+            return node.entry.article_id if node.entry is not None else None
         if role == Role.COUNT:
-            return node.count if node.kind is not NodeKind.ARTICLE else None
+            return node.count
         if role == Role.OUTLET:
             return node.outlet
         if role == Role.SECTION:
             return node.section
-        if role == Role.SUMMARY:
-            return node.summary
         return None
 
     def _second_column(self, node: _Node) -> str:
         if node.entry is not None:
             return ""
-        if node.kind is not NodeKind.ARTICLE:
-            return f"{node.count:,}"
-        summary = node.summary
-        assert summary is not None
+        return f"{node.count:,}"
+
+    def _sort_value(self, summary: ArticleSummary) -> str:
+        """An article's second column: the value it is sorted by (the date by title)."""
         value: object = {"score": summary.score, "comments": summary.comments}.get(
             self._order, summary.date
         )
@@ -491,12 +603,8 @@ class ArticleTreeModel(QAbstractItemModel):
             return f"Could not load: {node.error}"
         if node.entry is not None:
             return node.entry.tooltip
-        if node.summary is None:
-            noun = "article" if node.count == 1 else "articles"
-            return f"{node.name}: {node.count:,} {noun}"
-        s = node.summary
-        details = [s.outlet, section_label("/".join(s.section)), s.date or "undated"]
-        return f"{s.title}\n" + " · ".join(details)
+        noun = "article" if node.count == 1 else "articles"
+        return f"{node.name}: {node.count:,} {noun}"
 
     @override
     def headerData(

@@ -186,9 +186,12 @@ def test_only_outlets_are_queried_until_a_node_expands(archive: Archive) -> None
     assert model.hasChildren(section) and model.rowCount(section) == 0
     assert model.canFetchMore(section)
     model.fetchMore(section)
-    assert counting.calls == ["outlets", "sections", "summaries_in"]
+    # Expanding a section fetches its ids only; a row's summary waits until it is painted.
+    assert counting.calls == ["outlets", "sections", "ids_in"]
     assert model.rowCount(section) == 1
     assert not model.canFetchMore(section)
+    assert model.index(0, 0, section).data()
+    assert counting.calls == ["outlets", "sections", "ids_in", "summaries"]
 
 
 def test_a_section_reveals_its_articles_a_page_at_a_time(
@@ -204,7 +207,8 @@ def test_a_section_reveals_its_articles_a_page_at_a_time(
     model.fetchMore(section)
     assert model.rowCount(section) == 3
     assert not model.canFetchMore(section)
-    assert counting.calls.count("summaries_in") == 1
+    assert counting.calls.count("ids_in") == 1
+    assert "summaries" not in counting.calls and "summaries_in" not in counting.calls
 
 
 def test_index_of_article_loads_the_path_to_it(archive: Archive) -> None:
@@ -227,3 +231,86 @@ def test_group_rows_say_how_many_articles_in_their_tooltip(archive: Archive) -> 
 
 def test_tooltips_show_seed_markup_literally() -> None:
     assert models.plain_tooltip("<b>x</b> & y\nz") == "<p>&lt;b&gt;x&lt;/b&gt; &amp; y<br>z</p>"
+
+
+BIG_SECTION = 1200
+
+
+@pytest.fixture(scope="module")
+def big_section_archive(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One outlet and section holding ``BIG_SECTION`` articles, imported from seed files."""
+    folder = tmp_path_factory.mktemp("big")
+    seeds = tuple(
+        (f"https://www.theguardian.com/us-news/2016/dec/{1 + i % 28:02d}/story-{i:04d}-report",
+         i, BIG_SECTION - i)
+        for i in range(BIG_SECTION)
+    )
+    import_seeds(write_seeds(folder / "seeds", seeds), folder / "big.db")
+    archive = Archive(folder / "big.db")
+    yield archive
+    archive.close()
+
+
+def test_revealing_an_article_deep_in_a_big_section_fetches_only_the_pages_painted(
+    qtbot: Any, big_section_archive: Archive
+) -> None:
+    from PySide6.QtWidgets import QTreeView
+
+    archive = big_section_archive
+    expected = archive.summaries_in(GUARDIAN, US_NEWS, "title")
+    assert len(expected) == BIG_SECTION
+    deep = expected[1100]
+    counting = CountingArchive(archive)
+    model = ArticleTreeModel(counting)  # type: ignore[arg-type]
+
+    index = model.index_of_article(GUARDIAN, US_NEWS, deep.id)
+    assert index.isValid() and index.row() == 1100
+    assert model.article_id(index) == deep.id
+    # Rows up to the article are revealed from the id list alone: no summary fetched yet.
+    assert "summaries_in" not in counting.calls and "summaries" not in counting.calls
+    assert counting.calls.count("ids_in") == 1
+
+    view = QTreeView()
+    qtbot.addWidget(view)
+    view.setUniformRowHeights(True)
+    view.setModel(model)
+    view.resize(400, 300)
+    view.show()
+    view.setCurrentIndex(index)
+    view.scrollTo(index)
+    qtbot.waitExposed(view)
+    qtbot.wait(50)
+    assert "summaries_in" not in counting.calls
+    assert 1 <= counting.calls.count("summaries") <= 2
+    assert index.data() == deep.title
+
+    section = index.parent()
+    painted = [
+        row for row in range(model.rowCount(section))
+        if view.visualRect(model.index(row, 0, section)).intersects(view.viewport().rect())
+    ]
+    assert 1100 in painted
+    assert [model.index(r, 0, section).data() for r in painted] == [
+        expected[r].title for r in painted
+    ]
+
+
+def test_every_row_of_a_big_section_reads_right_with_a_bounded_cache(
+    big_section_archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(models, "PAGE", 100)
+    for order in ("title", "score"):
+        expected = big_section_archive.summaries_in(GUARDIAN, US_NEWS, order)
+        counting = CountingArchive(big_section_archive)
+        model = ArticleTreeModel(counting, order)  # type: ignore[arg-type]
+        section = child_named(model, child_named(model, QModelIndex(), GUARDIAN), US_NEWS)
+        fetch_everything(model, section)
+        assert model.rowCount(section) == BIG_SECTION
+        rows = [model.index(r, 0, section) for r in range(BIG_SECTION)]
+        assert [i.data() for i in rows] == [s.title for s in expected], order
+        assert [i.data(Role.ARTICLE_ID) for i in rows] == [s.id for s in expected]
+        assert counting.calls.count("summaries") == BIG_SECTION // 100
+        assert len(model._pages) <= models.CACHED_PAGES
+        # A page dropped from the cache is fetched again when painted.
+        assert rows[0].data() == expected[0].title
+        assert counting.calls.count("summaries") == BIG_SECTION // 100 + 1

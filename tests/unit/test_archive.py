@@ -173,6 +173,15 @@ def test_summaries_in_each_order(small: Archive) -> None:
     assert titles("date") == ["alpha storm", "Bravo river floods", "Charlie market"]
 
 
+def test_ids_in_lists_what_summaries_in_lists_in_each_order(small: Archive) -> None:
+    for order in ("title", "score", "comments", "date"):
+        expected = [s.id for s in small.summaries_in("The Guardian", "World", order)]
+        assert small.ids_in("The Guardian", "World", order) == expected, order
+    assert small.ids_in("The Guardian", "Nowhere") == []
+    with pytest.raises(ValueError):
+        small.ids_in("The Guardian", "World", "colour")  # type: ignore[arg-type]
+
+
 def test_summary_carries_the_list_columns(small: Archive) -> None:
     (summary,) = small.summaries(ids_of(small, "https://g.com/world/europe/d"))
     assert summary == ArticleSummary(
