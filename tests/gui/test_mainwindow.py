@@ -67,19 +67,6 @@ def no_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return shown
 
 
-@pytest.fixture
-def window(qtbot: QtBot, archive: Archive) -> Iterator[MainWindow]:
-    palette = QApplication.palette()
-    win = MainWindow(archive, theme="light")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.search_bar.shutdown()
-    QApplication.setPalette(palette)
-    QGuiApplication.styleHints().unsetColorScheme()
-
-
 @pytest.fixture(scope="module")
 def hostile_archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Hostile markup in every paragraph, and a 1 MB paragraph."""

@@ -3,8 +3,6 @@ them without taking the reader's choice away."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -24,18 +22,6 @@ def no_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError(f"unexpected message box: {box.text()}")
 
     monkeypatch.setattr(QMessageBox, "exec", fail)
-
-
-@pytest.fixture
-def window(qtbot: QtBot, archive: Archive) -> Iterator[MainWindow]:
-    palette = QApplication.palette()
-    win = MainWindow(archive, theme="light")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.search_bar.shutdown()
-    QApplication.setPalette(palette)
 
 
 def shown_ids(window: MainWindow) -> list[int]:
