@@ -129,6 +129,9 @@ _YEAR = r"(?:19[5-9]\d|20\d\d)"
 _DATE_SLASHED = re.compile(rf"/({_YEAR})/(\d{{1,2}}|[a-z]{{3,4}})/(\d{{1,2}})(?=/|$)")
 _DATE_COMPACT = re.compile(rf"(?<!\d)({_YEAR})(\d\d)(\d\d)(?!\d)")
 # Section words that are abbreviations: ``us-news`` is "US News", not "Us News".
+# Path segments that say what kind of page it is, not which section: Reuters'
+# ``/article/slug``, ``/story/``, Google AMP's ``/amp/``.
+_PAGE_KIND_SEGMENTS = frozenset({"article", "articles", "story", "stories", "amp", "content"})
 _ACRONYMS = frozenset({"uk", "us", "usa", "eu", "un", "uae", "nhs", "tv", "nfl", "nba", "mlb"})
 _FILE_EXTENSIONS = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cms|cfm|story)$", re.IGNORECASE)
 # An outlet's id token: numeric ids of five or more digits, or a letter and such an id
@@ -339,7 +342,7 @@ def section_of(url: str) -> tuple[str, ...]:
         end = index + 1  # BBC's "world-us-canada-38305827": the slug is the section
     section: list[str] = []
     for position in range(end):
-        if _is_date_part(segments, position):
+        if _is_date_part(segments, position) or segments[position].lower() in _PAGE_KIND_SEGMENTS:
             continue
         words = [w for w in _slug_tokens(segments[position]) if not w.isdigit()]
         if words:

@@ -573,7 +573,7 @@ GOOD_SEEDS = {
     ),
     "markup_hostile.txt": ("example.org", (), "2016-11-02", 7, 1),
     "nytimes_billy_bush.txt": ("The New York Times", ("Opinion",), "2016-10-29", 512, 96),
-    "reuters_no_counts.txt": ("Reuters", ("Article",), None, None, None),
+    "reuters_no_counts.txt": ("Reuters", (), None, None, None),
 }
 BAD_SEEDS = {
     "binary_nul.txt": "the file is binary (it contains NUL bytes)",

@@ -99,6 +99,9 @@ def test_outlet_table_has_at_least_30_outlets() -> None:
         ("https://www.bbc.co.uk/news/world-middle-east-37797331", ("News", "World Middle East")),
         ("http://www.bbc.co.uk/news/uk-politics-34678442", ("News", "UK Politics")),
         ("https://example.com/some-story", ()),
+        # "article" says what kind of page it is, not which section.
+        ("https://www.reuters.com/article/us-usa-trump-idUSKBN1431Z1", ()),
+        ("https://www.example.com/business/story/markets-rally-20161029", ("Business",)),
         ("https://example.com/", ()),
         ("https://www.newsmax.com/newsfront/david-letterman-obama/2018/01/05/id/835393/",
          ("Newsfront",)),
