@@ -423,11 +423,8 @@ def test_reimport_of_unchanged_files_does_not_parse_them(
     assert again.warnings == first.warnings
 
 
-def test_a_changed_parser_parses_everything_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    db = tmp_path / "a.db"
-    import_seeds([SEED_FILE], db)
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make the importer record each seed it parses; returns the list it appends to."""
     parsed: list[str] = []
     real = seed_module.parse_seed_bytes
 
@@ -436,6 +433,15 @@ def test_a_changed_parser_parses_everything_again(
         return real(data, source)
 
     monkeypatch.setattr(importer, "parse_seed_bytes", counting)
+    return parsed
+
+
+def test_a_changed_parser_parses_everything_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "a.db"
+    import_seeds([SEED_FILE], db)
+    parsed = count_parses(monkeypatch)
     monkeypatch.setattr(importer, "_parser_fingerprint", lambda: "another parser")
     assert counts(import_seeds([SEED_FILE], db)) == (0, 0, 1, 0, 0)
     assert parsed == [str(SEED_FILE)]
@@ -601,14 +607,7 @@ def test_a_changed_parser_forgets_the_recorded_files(
     import_seeds([seed], db)
     assert rows(db, "SELECT count(*) FROM seed_stats") == [(1,)]
     monkeypatch.setattr(importer, "_parser_fingerprint", lambda: "another parser")
-    parsed: list[str] = []
-    real = seed_module.parse_seed_bytes
-
-    def counting(data: bytes, source: str) -> Any:
-        parsed.append(source)
-        return real(data, source)
-
-    monkeypatch.setattr(importer, "parse_seed_bytes", counting)
+    parsed = count_parses(monkeypatch)
     assert counts(import_seeds([seed], db)) == (0, 0, 1, 0, 0)
     assert parsed == [str(seed)]
 
