@@ -32,9 +32,10 @@ from desktop.errors import ArchiveError, ArticleNotFoundError, BroadsheetError
 
 # The archive layout this code reads and the importer writes; an archive from a newer
 # Broadsheet (a higher number) is refused rather than misread. Schema 2 stores each text once
-# (``article.StoredBlocks``); this module still reads schema 1, whose ``blocks`` column holds
-# the ``show --json`` blocks, until the next import upgrades the file.
-SCHEMA_VERSION = 2
+# (``article.StoredBlocks``); schema 3 drops the ``gallery_items`` table, a second copy of
+# the captions that nothing read. This module still reads schema 1, whose ``blocks`` column
+# holds the ``show --json`` blocks, until the next import upgrades the file.
+SCHEMA_VERSION = 3
 # A search index of titles alone, far smaller than the full one, for the first results while
 # the user types. Archives made before it have none; the importer adds it and records in
 # ``meta`` under TITLE_INDEX_KEY the same time as ``built_at``. A different time means an

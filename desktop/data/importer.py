@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
 from desktop.data.archive import SCHEMA_VERSION, TITLE_INDEX_KEY, TITLE_INDEX_TABLE
-from desktop.data.article import Article, Gallery, blocks_from_json, hash_content, store_blocks
+from desktop.data.article import Article, blocks_from_json, hash_content, store_blocks
 from desktop.errors import ArchiveError, SeedError
 
 if TYPE_CHECKING:
@@ -299,12 +299,11 @@ def _folder_seeds(folder: Path, report: ImportReport) -> list[_File]:
 @dataclass(frozen=True)
 class _Record:
     """A parsed article ready to store, built where it was parsed (in a worker, when there
-    are workers): its content hash, its ``articles`` row (id, version and import time are
-    the writer's to fill in) and its gallery items as (gallery, n, caption, credit, image)."""
+    are workers): its content hash and its ``articles`` row (id, version and import time are
+    the writer's to fill in)."""
 
     content_hash: str
     row: dict[str, Any]
-    gallery_items: tuple[tuple[Any, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -335,7 +334,7 @@ def _parsed_item(
 ) -> _Item:
     content_hash = article.content_hash
     row = _article_row(source, article, content_hash, 0, 0, "")
-    record = _Record(content_hash, row, _gallery_items(article))
+    record = _Record(content_hash, row)
     return _Item(source, article.normalized_url, article.warnings, record, digest, key, seen)
 
 
@@ -707,26 +706,6 @@ def _version_row(row: dict[str, Any], superseded_at: str) -> dict[str, Any]:
     return out
 
 
-_GALLERY_COLUMNS = ("gallery", "n", "caption", "credit", "image_id")
-
-
-def _gallery_items(article: Article) -> tuple[tuple[Any, ...], ...]:
-    """The article's gallery items as values of ``_GALLERY_COLUMNS``, galleries numbered
-    from 0 in article order."""
-    return tuple(
-        (k, item.n, item.caption, item.credit, item.image_id)
-        for k, gallery in enumerate(b for b in article.blocks if isinstance(b, Gallery))
-        for item in gallery.items
-    )
-
-
-def _gallery_rows(article_id: int, items: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    return [
-        {"article_id": article_id, **dict(zip(_GALLERY_COLUMNS, item, strict=True))}
-        for item in items
-    ]
-
-
 @dataclass
 class _Known:
     """One archived URL: its id, current version number and the content hash of every version."""
@@ -741,7 +720,6 @@ class _Batch:
     """The changes one batch writes in its transaction."""
 
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # url -> new current row
-    galleries: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     versions: list[dict[str, Any]] = field(default_factory=list)  # earlier versions not in db
     replaced_ids: list[int] = field(default_factory=list)  # db rows to copy to versions
     seeds: list[dict[str, Any]] = field(default_factory=list)  # seed_files rows
@@ -833,6 +811,8 @@ class _ArchiveWriter:
             else:
                 if version < 2:
                     self._upgrade_from_v1()
+                if version < 3:
+                    self._upgrade_from_v2()
                 self._create_indexes()
             if self.restamp:
                 self._create_title_index()
@@ -912,14 +892,6 @@ class _ArchiveWriter:
             "article_versions", version_columns, pk=("article_id", "version"),
             foreign_keys=[("article_id", "articles", "id")],
         )
-        db.create_table(
-            "gallery_items",
-            {"article_id": int, "gallery": int, "n": int, "caption": str, "credit": str,
-             "image_id": int},
-            foreign_keys=[("article_id", "articles", "id"), ("image_id", "images", "id")],
-            not_null={"article_id", "gallery", "n", "caption"},
-        )
-        db.table("gallery_items").create_index(["article_id", "gallery", "n"])
         db.table("articles").enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZE)
         self._create_title_index()
         self.set_meta(schema_version=str(SCHEMA_VERSION), fts_stale="0")
@@ -945,6 +917,13 @@ class _ArchiveWriter:
         # The search index reads body_text and captions_text; they come out the same from
         # the same blocks, but if an archive held other text the index is rebuilt from it.
         self.set_meta(schema_version="2", **({"fts_stale": "1"} if text_changed else {}))
+
+    def _upgrade_from_v2(self) -> None:
+        """Schema 2 to 3, inside the caller's transaction: ``gallery_items`` goes. It held
+        every caption a second time (the blocks' layout and ``captions_text`` hold them all,
+        credits included) and nothing read it."""
+        self.conn.execute("DROP TABLE IF EXISTS gallery_items")
+        self.set_meta(schema_version="3")
 
     def _upgrade_rows(self, table: str) -> bool:
         """Rewrite ``table``'s blocks and hashes from schema 1; whether any stored text
@@ -1066,7 +1045,6 @@ class _ArchiveWriter:
             batch.rows[item.url] = record.row | {
                 "id": state.id, "version": state.version, "imported_at": self.imported_at,
             }
-            batch.galleries[state.id] = _gallery_rows(state.id, record.gallery_items)
 
     def _note_duplicate(self, item: _Item, report: ImportReport) -> None:
         first = self.seen.setdefault(item.url, item.source)
@@ -1117,16 +1095,7 @@ class _ArchiveWriter:
             self._keep_versions(batch.replaced_ids)
         if batch.versions:
             self._insert("article_versions", batch.versions)
-        if batch.replaced_ids:
-            # Only articles archived before have gallery items to replace.
-            marks = ",".join("?" * len(batch.replaced_ids))
-            conn.execute(
-                f"DELETE FROM gallery_items WHERE article_id IN ({marks})", batch.replaced_ids
-            )
         self._insert("articles", list(batch.rows.values()), replace=True)
-        gallery_rows = [g for rows in batch.galleries.values() for g in rows]
-        if gallery_rows:
-            self._insert("gallery_items", gallery_rows)
         if not self.rebuild_fts:
             for table, columns in _FTS_INDEXES.items():
                 conn.executemany(

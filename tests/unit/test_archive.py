@@ -116,10 +116,10 @@ def test_archive_from_a_newer_broadsheet_is_refused(tmp_path: Path, small_path: 
     path = tmp_path / "new.db"
     path.write_bytes(small_path.read_bytes())
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
-    with pytest.raises(ArchiveError, match=r"was made by a newer Broadsheet \(schema 3\)"):
+    with pytest.raises(ArchiveError, match=r"was made by a newer Broadsheet \(schema 4\)"):
         Archive(path)
 
 
@@ -147,7 +147,7 @@ def test_bundled_archive_is_read_even_while_locked(
 def test_count_and_metadata(small: Archive) -> None:
     assert small.article_count() == 7
     meta = small.metadata()
-    assert meta["schema_version"] == "2"
+    assert meta["schema_version"] == "3"
     assert set(meta) >= {"schema_version", "built_at", "app_version"}
 
 

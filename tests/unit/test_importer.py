@@ -21,7 +21,7 @@ from desktop import __version__
 from desktop.data import importer
 from desktop.data import seed as seed_module
 from desktop.data.archive import Archive
-from desktop.data.article import Article, blocks_to_json
+from desktop.data.article import Article, Gallery, blocks_to_json
 from desktop.data.importer import ImportReport, import_seeds, set_meta
 from desktop.errors import ArchiveError
 from tests.conftest import CORPUS_DIR, SEED_FILE, SEEDS_DIR, TEST_SEEDS_DIR
@@ -75,8 +75,8 @@ def test_schema_has_every_table_and_the_fts_tokenizer(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     import_seeds([SEED_FILE], db)
     names = {r[0] for r in rows(db, "SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"articles", "article_versions", "gallery_items", "images", "meta",
-            "articles_fts"} <= names
+    assert {"articles", "article_versions", "images", "meta", "articles_fts"} <= names
+    assert "gallery_items" not in names  # the captions live once, in the articles' text
     fts_sql = rows(db, "SELECT sql FROM sqlite_master WHERE name='articles_fts'")[0][0]
     assert "porter unicode61 remove_diacritics 2" in str(fts_sql)
     assert 'content="articles"' in str(fts_sql)
@@ -91,7 +91,7 @@ def test_meta_records_schema_build_time_and_app_version(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     import_seeds([SEED_FILE], db)
     meta = {str(k): str(v) for k, v in rows(db, "SELECT key, value FROM meta")}
-    assert meta["schema_version"] == "2"
+    assert meta["schema_version"] == "3"
     assert meta["app_version"] == __version__
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", str(meta["built_at"]))
 
@@ -114,14 +114,16 @@ def test_normalised_url_is_unique(tmp_path: Path) -> None:
 def test_seed_gallery_items_keep_captions_and_credits(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     import_seeds([SEED_FILE], db)
-    items = rows(db, "SELECT gallery, n, caption, credit, image_id FROM gallery_items "
-                     "ORDER BY n")
-    assert [r[1] for r in items] == list(range(1, 29))
-    assert {r[0] for r in items} == {0}
-    assert {r[4] for r in items} == {None}
-    assert Counter(r[3] for r in items) == {"Reuters": 8, "Getty": 18, "AP": 1, None: 1}
-    assert items[0][3] is None
-    assert items[25][2] == "Iraqi pro-government forces"
+    with Archive(db) as archive:
+        article = archive.get(archive.ids_imported_since(None)[0]).article
+    galleries = [b for b in article.blocks if isinstance(b, Gallery)]
+    assert len(galleries) == 1
+    items = galleries[0].items
+    assert [i.n for i in items] == list(range(1, 29))
+    assert {i.image_id for i in items} == {None}
+    assert Counter(i.credit for i in items) == {"Reuters": 8, "Getty": 18, "AP": 1, None: 1}
+    assert items[0].credit is None
+    assert items[25].caption == "Iraqi pro-government forces"
 
 
 def test_changed_text_updates_and_keeps_the_earlier_version(tmp_path: Path) -> None:
@@ -753,7 +755,7 @@ def test_a_schema_1_archive_is_read_and_upgraded_in_place_by_the_next_import(
         assert [h.title for h in archive.search("dry")] == ["River floods town"]
     report = import_seeds(sources, db)
     assert (report.new, report.updated) == (0, 0)
-    assert rows(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+    assert rows(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
     assert _everything(db) == before
     assert rows(db, "SELECT count(*) FROM article_versions") == [(2,)]
     assert rows(db, "SELECT count(*) FROM article_versions WHERE body_text IS NULL") == [(0,)]
@@ -767,6 +769,27 @@ def test_a_schema_1_archive_is_read_and_upgraded_in_place_by_the_next_import(
     conn.close()
     # An old telling imported again is still known as an earlier version.
     assert counts(import_seeds([sources[2]], db)) == (0, 0, 1, 0, 0)
+
+
+def test_a_schema_2_archive_loses_only_its_copy_of_the_captions_on_the_next_import(
+    tmp_path: Path,
+) -> None:
+    db, sources = _history_archive(tmp_path)
+    before = _everything(db)
+    conn = sqlite3.connect(db)  # schema 2 kept every caption a second time in gallery_items
+    conn.execute("CREATE TABLE gallery_items (article_id INTEGER, gallery INTEGER, n INTEGER, "
+                 "caption TEXT, credit TEXT, image_id INTEGER)")
+    conn.execute("INSERT INTO gallery_items VALUES (1, 0, 1, 'A caption', 'Reuters', NULL)")
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    assert _everything(db) == before  # read as it is
+    report = import_seeds(sources, db)
+    assert (report.new, report.updated) == (0, 0)
+    assert rows(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+    names = {r[0] for r in rows(db, "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "gallery_items" not in names
+    assert _everything(db) == before
 
 
 def test_a_failed_upgrade_leaves_the_schema_1_archive_as_it_was(tmp_path: Path) -> None:
