@@ -27,7 +27,7 @@ from desktop.data.article import (
     blocks_from_json,
     blocks_from_storage,
 )
-from desktop.data.search import to_fts_query
+from desktop.data.search import FACETS_COLUMN, facet_filter, to_fts_query
 from desktop.errors import ArchiveError, ArticleNotFoundError, BroadsheetError
 
 # The archive layout this code reads and the importer writes; an archive from a newer
@@ -60,27 +60,37 @@ class _Index:
 
     ``short_lists``: its lists of matches are short (titles), so the page of hits is found in
     one pass over the matches; in the full index a lookup per hit costs less than a pass over
-    the matches of a common word.
+    the matches of a common word. ``facets``: it has the facets column (schema 3), so outlet
+    and section filters are part of the match; else they are checked on each match's row.
     """
 
     table: str
     rank: str
     snippet: str
     short_lists: bool
+    facets: bool
 
 
-_FULL_INDEX = _Index(
-    "articles_fts",
-    f"bm25(articles_fts, {_BM25_WEIGHTS})",
-    f"snippet(articles_fts, -1, '{_MARK_START}', '{_MARK_END}', '…', {_SNIPPET_TOKENS})",
-    short_lists=False,
-)
-_TITLE_INDEX = _Index(
-    TITLE_INDEX_TABLE,
-    f"bm25({TITLE_INDEX_TABLE})",
-    f"highlight({TITLE_INDEX_TABLE}, 0, '{_MARK_START}', '{_MARK_END}')",
-    short_lists=True,
-)
+def _full_index(facets: bool) -> _Index:
+    # The facets column weighs nothing: a filter never changes how hits rank.
+    weights = _BM25_WEIGHTS + (", 0.0" if facets else "")
+    return _Index(
+        "articles_fts",
+        f"bm25(articles_fts, {weights})",
+        f"snippet(articles_fts, -1, '{_MARK_START}', '{_MARK_END}', '…', {_SNIPPET_TOKENS})",
+        short_lists=False,
+        facets=facets,
+    )
+
+
+def _title_index(facets: bool) -> _Index:
+    return _Index(
+        TITLE_INDEX_TABLE,
+        f"bm25({TITLE_INDEX_TABLE}{', 1.0, 0.0' if facets else ''})",
+        f"highlight({TITLE_INDEX_TABLE}, 0, '{_MARK_START}', '{_MARK_END}')",
+        short_lists=True,
+        facets=facets,
+    )
 
 _SUMMARY_COLUMNS = "id, title, outlet, section, date, score, comments"
 _ORDER_BY: dict[str, str] = {
@@ -235,6 +245,12 @@ class Archive:
             and meta.get(TITLE_INDEX_KEY) is not None
             and meta.get(TITLE_INDEX_KEY) == meta.get("built_at")
         )
+        self._full = _full_index(self._has_facets("articles_fts"))
+        self._titles = _title_index(self._title_index and self._has_facets(TITLE_INDEX_TABLE))
+
+    def _has_facets(self, table: str) -> bool:
+        columns = {r[1] for r in self._conn.execute(f"PRAGMA table_info({table})")}
+        return FACETS_COLUMN in columns
 
     def reopen(self) -> Archive:
         """A second, independent connection to the same file (for a worker thread)."""
@@ -445,7 +461,7 @@ class Archive:
         match = to_fts_query(query)
         if match is None or limit <= 0:
             return []
-        return self._search(_FULL_INDEX, match, limit, outlet, section)
+        return self._search(self._full, match, limit, outlet, section)
 
     def search_titles(
         self,
@@ -469,8 +485,8 @@ class Archive:
         if match is None or limit <= 0:
             return []
         if self._title_index:
-            return self._search(_TITLE_INDEX, match, limit, outlet, section)
-        return self._search(_FULL_INDEX, f"{{title}} : ({match})", limit, outlet, section)
+            return self._search(self._titles, match, limit, outlet, section)
+        return self._search(self._full, f"{{title}} : ({match})", limit, outlet, section)
 
     def _search(
         self, index: _Index, match: str, limit: int, outlet: str | None, section: str | None
@@ -500,6 +516,15 @@ class Archive:
         self, index: _Index, match: str, limit: int, outlet: str | None, section: str | None
     ) -> list[int]:
         fts = index.table
+        filters = facet_filter(outlet, section) if index.facets else None
+        if filters is not None:
+            # FTS5 intersects the match with the filter's own short lists.
+            rows = self._rows(
+                f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? "
+                f"ORDER BY {index.rank}, rowid LIMIT ?",
+                [f"({match}) AND {filters}", limit],
+            )
+            return [int(r[0]) for r in rows]
         where = [f"{fts} MATCH ?"]
         params: list[Any] = [match]
         if outlet is not None:

@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING, Any
 from desktop import __version__
 from desktop.data.archive import SCHEMA_VERSION, TITLE_INDEX_KEY, TITLE_INDEX_TABLE
 from desktop.data.article import Article, blocks_from_json, hash_content, store_blocks
+from desktop.data.search import FACETS_COLUMN, facet_tokens
 from desktop.errors import ArchiveError, SeedError
 
 if TYPE_CHECKING:
@@ -64,11 +65,12 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 FTS_TABLE = "articles_fts"
-FTS_COLUMNS = ("title", "body_text", "captions_text")
+FTS_COLUMNS = ("title", "body_text", "captions_text", FACETS_COLUMN)
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 # The search indexes and the columns each holds: everything, and titles alone (a small
-# index that answers the first results while the user types).
-_FTS_INDEXES = {FTS_TABLE: FTS_COLUMNS, TITLE_INDEX_TABLE: ("title",)}
+# index that answers the first results while the user types). Both hold the facets (outlet
+# and section tokens) that search filters match.
+_FTS_INDEXES = {FTS_TABLE: FTS_COLUMNS, TITLE_INDEX_TABLE: ("title", FACETS_COLUMN)}
 BATCH_SIZE = 500
 # Fewer seeds to parse than this are parsed in-process: starting workers would cost more.
 _MIN_PARALLEL = 64
@@ -109,14 +111,15 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "blocks": str,
     "body_text": str,
     "captions_text": str,
+    FACETS_COLUMN: str,  # search.facet_tokens(outlet, section), for the search indexes
 }
 _NOT_NULL = {
     "normalized_url", "url", "domain", "outlet", "section", "title", "word_count",
     "content_hash", "imported_at", "version", "warnings", "blocks", "body_text", "captions_text",
 }
 # An earlier version keeps every article column (its text too: the blocks point into it),
-# plus when it was replaced.
-_VERSION_COLUMNS = [c for c in _ARTICLE_COLUMNS if c != "id"]
+# plus when it was replaced; it is not searched, so it needs no facets.
+_VERSION_COLUMNS = [c for c in _ARTICLE_COLUMNS if c not in ("id", FACETS_COLUMN)]
 
 # Keyset-friendly: the tree groups by outlet and section and lists a section in four orders.
 _INDEXES = {
@@ -688,6 +691,7 @@ def _article_row(
         "blocks": article.stored_blocks.layout,
         "body_text": article.body_text,
         "captions_text": article.captions_text,
+        FACETS_COLUMN: facet_tokens(article.outlet, article.section_path),
     }
 
 
@@ -802,9 +806,6 @@ class _ArchiveWriter:
         # insert into each per row); an archive whose first import died before that gets
         # them now.
         self.indexes_pending = "meta" not in tables
-        # An archive made before the title index gets one now (titles only: quick to build),
-        # and a new stamp when this import ends, which tells readers it is up to date.
-        self.restamp = not self.indexes_pending and TITLE_INDEX_TABLE not in tables
         with self.atomic():
             if self.indexes_pending:
                 self._create_schema()
@@ -813,10 +814,11 @@ class _ArchiveWriter:
                     self._upgrade_from_v1()
                 if version < 3:
                     self._upgrade_from_v2()
+                elif not set(_FTS_INDEXES) <= tables:
+                    # A search index went missing: made anew at the end of this import.
+                    self._create_search_indexes()
+                    self.set_meta(fts_stale="1")
                 self._create_indexes()
-            if self.restamp:
-                self._create_title_index()
-                self._rebuild_fts(TITLE_INDEX_TABLE)
             self._ensure_seed_cache(tables)
 
     def _create_indexes(self) -> None:
@@ -892,8 +894,7 @@ class _ArchiveWriter:
             "article_versions", version_columns, pk=("article_id", "version"),
             foreign_keys=[("article_id", "articles", "id")],
         )
-        db.table("articles").enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZE)
-        self._create_title_index()
+        self._create_search_indexes()
         self.set_meta(schema_version=str(SCHEMA_VERSION), fts_stale="0")
         self._stamp()
 
@@ -919,11 +920,22 @@ class _ArchiveWriter:
         self.set_meta(schema_version="2", **({"fts_stale": "1"} if text_changed else {}))
 
     def _upgrade_from_v2(self) -> None:
-        """Schema 2 to 3, inside the caller's transaction: ``gallery_items`` goes. It held
+        """Schema 2 to 3, inside the caller's transaction.
+
+        Articles gain their ``facets`` and both search indexes a column for them; the
+        indexes are built again at the end of this import. ``gallery_items`` goes: it held
         every caption a second time (the blocks' layout and ``captions_text`` hold them all,
-        credits included) and nothing read it."""
-        self.conn.execute("DROP TABLE IF EXISTS gallery_items")
-        self.set_meta(schema_version="3")
+        credits included) and nothing read it.
+        """
+        self.conn.execute(f"ALTER TABLE articles ADD COLUMN {FACETS_COLUMN} TEXT")
+        self.conn.create_function("facet_tokens", 2, facet_tokens, deterministic=True)
+        self.conn.execute(
+            f"UPDATE articles SET {FACETS_COLUMN} = facet_tokens(outlet, coalesce(section, ''))"
+        )
+        for table in (FTS_TABLE, TITLE_INDEX_TABLE, "gallery_items"):
+            self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+        self._create_search_indexes()
+        self.set_meta(schema_version="3", fts_stale="1")
 
     def _upgrade_rows(self, table: str) -> bool:
         """Rewrite ``table``'s blocks and hashes from schema 1; whether any stored text
@@ -962,11 +974,15 @@ class _ArchiveWriter:
             )
             last = rows[-1][0]
 
-    def _create_title_index(self) -> None:
-        self.conn.execute(
-            f"CREATE VIRTUAL TABLE {TITLE_INDEX_TABLE} USING fts5(title, content='articles', "
-            f"content_rowid='id', tokenize='{FTS_TOKENIZE}')"
-        )
+    def _create_search_indexes(self) -> None:
+        """Both search indexes, empty: external content (they read the text from
+        ``articles``), filled by ``'rebuild'`` or row by row."""
+        for table, columns in _FTS_INDEXES.items():
+            self.conn.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5({', '.join(columns)}, "
+                f"content='articles', content_rowid='id', tokenize='{FTS_TOKENIZE}')"
+            )
+
 
     def _meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
@@ -1141,7 +1157,7 @@ class _ArchiveWriter:
     def finish(self, compact: bool) -> None:
         """Build the indexes if the rows came first, stamp the archive, compact when asked."""
         stale = self._meta("fts_stale") == "1"
-        if self.changed or stale or compact or self.indexes_pending or self.restamp:
+        if self.changed or stale or compact or self.indexes_pending:
             self.conn.execute("PRAGMA synchronous = FULL")
             with self.atomic():
                 if self.indexes_pending:

@@ -11,6 +11,7 @@ end); a trailing ``*`` makes a word a prefix (``isi*``).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +20,15 @@ from dataclasses import dataclass
 MAX_TERMS = 64
 
 _TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
+
+# An article's outlet and every level of its section are also tokens in the search indexes'
+# ``facets`` column, so a filtered search intersects lists of matches inside FTS5 (skipping
+# through the longer one) instead of looking up the row of every match. A token is a
+# private-use mark, a kind letter and a hash; it ends in digits, so the stemmer leaves it
+# alone, and no word or prefix a user types starts with the mark. Filters always name the
+# column, so seed text cannot pose as a facet.
+FACETS_COLUMN = "facets"
+_FACET_MARK = "\uf8ff"
 
 
 @dataclass(frozen=True)
@@ -80,3 +90,38 @@ def to_fts_query(text: str) -> str | None:
 def highlight_terms(text: str) -> tuple[str, ...]:
     """The words and phrases of a query as the reader should mark them (no quotes, no ``*``)."""
     return tuple(t.text for t in _terms(text))
+
+
+def _facet(kind: str, value: str) -> str:
+    digest = hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return f"{_FACET_MARK}{kind}{int.from_bytes(digest, 'big')}"
+
+
+def _section_levels(section: str) -> list[str]:
+    """``"News/UK Politics"`` -> ``["News", "News/UK Politics"]``; ``""`` -> ``[]``."""
+    parts = section.split("/") if section else []
+    return ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+
+
+def facet_tokens(outlet: str, section: str) -> str:
+    """The ``facets`` text of an article of ``outlet`` in ``section`` (a stored path,
+    ``"News/UK Politics"``): one token for the outlet and one per level of the section."""
+    levels = _section_levels(section)
+    return " ".join([_facet("o", outlet), *(_facet("s", level) for level in levels)])
+
+
+def facet_filter(outlet: str | None, section: str | None) -> str | None:
+    """The FTS5 expression that keeps articles of ``outlet`` and of ``section`` or any section
+    below it, or None when neither is given.
+
+    >>> facet_filter(None, None) is None
+    True
+    """
+    tokens = []
+    if outlet is not None:
+        tokens.append(_facet("o", outlet))
+    if section:
+        tokens.append(_facet("s", section))
+    if not tokens:
+        return None
+    return " AND ".join(f'{FACETS_COLUMN} : "{token}"' for token in tokens)

@@ -21,6 +21,7 @@ from desktop.data.archive import (
 )
 from desktop.data.article import Article, Embed, Gallery, GalleryItem, Paragraph
 from desktop.data.importer import store_articles
+from desktop.data.search import facet_tokens
 from desktop.data.urls import normalize_url
 from desktop.errors import ArchiveError, ArticleNotFoundError
 from tests.conftest import SEED_FILE
@@ -302,6 +303,28 @@ def test_search_filters_by_outlet_and_section_tree(small: Archive) -> None:
     assert world == {"Bravo river floods", "alpha storm", "Delta elections"}
     assert [h.title for h in small.search("floods", section="World/Europe")] == [
         "Delta elections"]
+
+
+def test_a_filter_keeps_the_order_of_the_unfiltered_search(small: Archive) -> None:
+    everything = [h.title for h in small.search("floods")]
+    assert len(everything) == 5
+    guardian = [h.title for h in small.search("floods", outlet="The Guardian")]
+    assert guardian == [t for t in everything if t != "Golf"]
+    assert [h.title for h in small.search_titles("floods", outlet="The Guardian")] == [
+        "Bravo river floods"]
+    assert small.search_titles("floods", outlet="BBC News") == []
+
+
+def test_seed_text_cannot_pose_as_an_outlet_or_section(tmp_path: Path) -> None:
+    path = tmp_path / "spoof.db"
+    forged = facet_tokens("BBC News", "News")
+    store_articles([("a.txt", make_article("https://g.com/x", f"Floods {forged}",
+                                           f"Floods {forged}", captions=(forged,)))], path)
+    with Archive(path) as archive:
+        assert [h.title for h in archive.search("floods")] == [f"Floods {forged}"]
+        assert archive.search("floods", outlet="BBC News") == []
+        assert archive.search("floods", section="News") == []
+        assert archive.search_titles("floods", outlet="BBC News") == []
 
 
 def test_search_limit(small: Archive) -> None:

@@ -79,7 +79,8 @@ def test_schema_has_every_table_and_the_fts_tokenizer(tmp_path: Path) -> None:
     assert "gallery_items" not in names  # the captions live once, in the articles' text
     fts_sql = rows(db, "SELECT sql FROM sqlite_master WHERE name='articles_fts'")[0][0]
     assert "porter unicode61 remove_diacritics 2" in str(fts_sql)
-    assert 'content="articles"' in str(fts_sql)
+    assert re.search(r"content=['\"]articles['\"]", str(fts_sql))  # external content
+    assert "facets" in str(fts_sql)  # the filters' column
     columns = {r[1] for r in rows(db, "PRAGMA table_info(articles)")}
     assert {"id", "normalized_url", "url", "outlet", "domain", "section", "date", "title",
             "score", "comments", "word_count", "content_hash", "source_file",
@@ -696,10 +697,39 @@ def _v1_hash(article: Article) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+def downgrade_to_v2(db: Path) -> None:
+    """Turn a schema-3 archive into the one schema 2 wrote from the same imports: no facets
+    (in the articles or the search indexes), and every caption again in gallery_items."""
+    with Archive(db) as archive:
+        captions = [
+            (article_id, k, item.n, item.caption, item.credit, item.image_id)
+            for article_id in archive.ids_imported_since(None)
+            for k, gallery in enumerate(
+                b for b in archive.get(article_id).article.blocks if isinstance(b, Gallery))
+            for item in gallery.items
+        ]
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE articles_fts")
+    conn.execute("DROP TABLE articles_titles_fts")
+    conn.execute("ALTER TABLE articles DROP COLUMN facets")
+    for table, columns in (("articles_fts", "title, body_text, captions_text"),
+                           ("articles_titles_fts", "title")):
+        conn.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, content='articles', "
+                     "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')")
+        conn.execute(f"INSERT INTO {table}({table}) VALUES('rebuild')")
+    conn.execute("CREATE TABLE gallery_items (article_id INTEGER, gallery INTEGER, n INTEGER, "
+                 "caption TEXT, credit TEXT, image_id INTEGER)")
+    conn.executemany("INSERT INTO gallery_items VALUES (?, ?, ?, ?, ?, ?)", captions)
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+
+
 def downgrade_to_v1(db: Path) -> None:
-    """Turn a schema-2 archive into the one schema 1 wrote from the same imports: blocks as
-    ``show --json`` JSON, schema-1 hashes, earlier versions without their text columns, no
-    seed_stats."""
+    """Turn a schema-3 archive into the one schema 1 wrote from the same imports: as schema
+    2 (``downgrade_to_v2``), with blocks as ``show --json`` JSON, schema-1 hashes, earlier
+    versions without their text columns, no seed_stats."""
+    downgrade_to_v2(db)
     with Archive(db) as archive:
         versions = {
             (article_id, v.version): v.article
@@ -776,20 +806,28 @@ def test_a_schema_2_archive_loses_only_its_copy_of_the_captions_on_the_next_impo
 ) -> None:
     db, sources = _history_archive(tmp_path)
     before = _everything(db)
-    conn = sqlite3.connect(db)  # schema 2 kept every caption a second time in gallery_items
-    conn.execute("CREATE TABLE gallery_items (article_id INTEGER, gallery INTEGER, n INTEGER, "
-                 "caption TEXT, credit TEXT, image_id INTEGER)")
-    conn.execute("INSERT INTO gallery_items VALUES (1, 0, 1, 'A caption', 'Reuters', NULL)")
-    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+    with Archive(db) as archive:
+        hits_before = [h.title for h in archive.search("river", outlet="The Guardian")]
+    assert hits_before
+    downgrade_to_v2(db)
+    assert rows(db, "SELECT count(*) FROM gallery_items") != [(0,)]
     assert _everything(db) == before  # read as it is
+    with Archive(db) as archive:  # its filters checked on each match's row
+        assert [h.title for h in archive.search("river", outlet="The Guardian")] == hits_before
     report = import_seeds(sources, db)
     assert (report.new, report.updated) == (0, 0)
     assert rows(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
     names = {r[0] for r in rows(db, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert "gallery_items" not in names
     assert _everything(db) == before
+    conn = sqlite3.connect(db)
+    for table in ("articles_fts", "articles_titles_fts"):
+        conn.execute(f"INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)")
+    conn.close()
+    with Archive(db) as archive:  # now filtered inside the search index
+        assert archive._full.facets and archive._titles.facets
+        assert [h.title for h in archive.search("river", outlet="The Guardian")] == hits_before
+        assert archive.search("river", outlet="BBC News") == []
 
 
 def test_a_failed_upgrade_leaves_the_schema_1_archive_as_it_was(tmp_path: Path) -> None:
@@ -804,5 +842,6 @@ def test_a_failed_upgrade_leaves_the_schema_1_archive_as_it_was(tmp_path: Path) 
     with pytest.raises(ArchiveError, match="cannot upgrade the archive"):
         import_seeds([SEED_FILE], db)
     assert rows(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+    assert "facets" not in {r[1] for r in rows(db, "PRAGMA table_info(articles)")}
     assert rows(db, "SELECT * FROM articles ORDER BY id") == snapshot
     assert "body_text" not in {r[1] for r in rows(db, "PRAGMA table_info(article_versions)")}
