@@ -27,7 +27,7 @@ from desktop.data.article import (
     blocks_from_json,
     blocks_from_storage,
 )
-from desktop.data.search import FACETS_COLUMN, facet_filter, to_fts_query
+from desktop.data.search import FACETS_COLUMN, facet_filter, has_prefix, to_fts_query
 from desktop.errors import ArchiveError, ArticleNotFoundError, BroadsheetError
 
 # The archive layout this code reads and the importer writes; an archive from a newer
@@ -498,8 +498,11 @@ class Archive:
             return []
         marks = ",".join("?" * len(ids))
         fts = index.table
-        # "+rowid" keeps the id list from the index, which then makes one pass.
-        rowid = f"+{fts}.rowid" if index.short_lists else f"{fts}.rowid"
+        # "+rowid" keeps the id list from the index, which then makes one pass over the
+        # matches: cheaper than a lookup per hit for short lists (titles), and for prefix
+        # terms, whose list FTS5 merges anew from every word with the prefix on each lookup.
+        one_pass = index.short_lists or has_prefix(match)
+        rowid = f"+{fts}.rowid" if one_pass else f"{fts}.rowid"
         rows = self._rows(
             f"SELECT a.id, a.url, a.title, a.outlet, a.section, {index.snippet} "
             f"FROM {fts} JOIN articles a ON a.id = {fts}.rowid "

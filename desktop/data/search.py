@@ -87,6 +87,12 @@ def to_fts_query(text: str) -> str | None:
     return " ".join(_quote(t) for t in terms)
 
 
+def has_prefix(match: str) -> bool:
+    """Whether a ``to_fts_query`` expression holds a prefix term (``"isi"*``): no quoted
+    word or phrase can contain ``"*``, since a quote inside one is doubled."""
+    return '"*' in match
+
+
 def highlight_terms(text: str) -> tuple[str, ...]:
     """The words and phrases of a query as the reader should mark them (no quotes, no ``*``)."""
     return tuple(t.text for t in _terms(text))

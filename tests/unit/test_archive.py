@@ -291,6 +291,8 @@ def test_search_ands_words_and_matches_phrases(small: Archive) -> None:
 
 def test_search_prefix(small: Archive) -> None:
     assert [h.title for h in small.search("elect*")] == ["Delta elections"]
+    (hit,) = small.search("vot*")
+    assert [text for text, matched in hit.snippet_parts if matched] == ["Voters"]
 
 
 def test_search_finds_captions(small: Archive) -> None:
