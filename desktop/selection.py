@@ -49,10 +49,10 @@ def section_article_ids(
             ``""`` only its articles without a section.
     """
     return [
-        summary.id
+        article_id
         for group in archive.sections(outlet)
         if in_section(group.name, section)
-        for summary in archive.summaries_in(outlet, group.name, order)
+        for article_id in archive.ids_in(outlet, group.name, order)
     ]
 
 
