@@ -20,7 +20,7 @@ import re
 import stat
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -414,15 +414,15 @@ def _whole_short_word(word: str) -> re.Pattern[str]:
     return re.compile(rf"{literal}(?<![^\W_]{literal})(?![^\W_])")
 
 
-def _whole_word_spans(low: str, word: str) -> Iterator[tuple[int, int]]:
-    """Where the lower-case text ``low`` holds ``word`` as a whole word.
+def _whole_word_spans(low: str, word: str) -> list[tuple[int, int]]:
+    """Where the lower-case text ``low`` holds ``word`` as a whole word, in text order.
 
     For longer words: they seldom occur inside other words, and the many distinct ones of
     a corpus would each cost a pattern compile (more than this whole search).
     """
     if len(word) <= _SHORT_WORD:
-        yield from (m.span() for m in _whole_short_word(word).finditer(low))
-        return
+        return [m.span() for m in _whole_short_word(word).finditer(low)]
+    spans = []
     size = len(low)
     start = low.find(word)
     while start >= 0:
@@ -430,49 +430,54 @@ def _whole_word_spans(low: str, word: str) -> Iterator[tuple[int, int]]:
         if (start == 0 or not low[start - 1].isalnum()) and (
             end == size or not low[end].isalnum()
         ):
-            yield start, end
+            spans.append((start, end))
             start = low.find(word, end)
         else:
             start = low.find(word, start + 1)
+    return spans
 
 
-def _word_matches(text: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
-    """Where ``text`` writes one of the lower-case ``words`` as a whole word, in any case:
-    (start, end, word) in text order."""
+def _word_spans(text: str, words: frozenset[str]) -> dict[str, list[tuple[int, int]]]:
+    """Where ``text`` writes each of the lower-case ``words`` as a whole word, in any case:
+    the (start, end) of each word the text writes, in text order."""
     low = text.lower()
     # Lower-casing keeps every offset unless a character lower-cases to two (İ) or a final
     # sigma depends on its neighbours; then each word is lower-cased on its own.
     if len(low) != len(text) or "Σ" in text:
-        return [
-            (m.start(), m.end(), m[0].lower())
-            for m in _WORD_RUN.finditer(text)
-            if m[0].lower() in words
-        ]
+        found: dict[str, list[tuple[int, int]]] = {}
+        for m in _WORD_RUN.finditer(text):
+            word = m[0].lower()
+            if word in words:
+                found.setdefault(word, []).append(m.span())
+        return found
     # str.isalnum() is exactly the regex class [^\W_] of a word character.
-    found = [(start, end, word) for word in words for start, end in _whole_word_spans(low, word)]
-    found.sort()
-    return found
+    return {word: spans for word in words if (spans := _whole_word_spans(low, word))}
 
 
-def _at_sentence_start(text: str, start: int) -> bool:
-    """True when the word at ``text[start]`` begins the text or a sentence."""
+def _at_sentence_start(text: str, start: int, text_starts: Sequence[int]) -> bool:
+    """True when the word at ``text[start]`` begins its text or a sentence.
+
+    ``text`` holds several texts joined by "\\n", each starting at one of ``text_starts``.
+    """
     if start > 1 and text[start - 1] == " " and text[start - 2].isalnum():
         return False  # the usual case, "word word": no punctuation between them
-    window = text[max(0, start - 40) : start]
+    begin = text_starts[bisect.bisect_right(text_starts, start) - 1]
+    window = text[max(begin, start - 40) : start]
     gap = _TRAILING_GAP.search(window)
-    if gap is None or gap.start() == 0 and start <= 40:
+    if gap is None or gap.start() == 0 and start - begin <= 40:
         return True
     return gap[0].rstrip(_OPENERS).endswith(_SENTENCE_END)
 
 
 class _Writings:
-    """How the body writes the slug's words and runs of them, outside sentence starts."""
+    """How the body writes the slug's words and runs of them, outside sentence starts.
+
+    A run is a slug word and the slug words that follow it, each after one separator
+    character (``_RUN_SEPARATORS``): "Trump’s Cabinet" is a run of "trump", "s", "cabinet".
+    """
 
     def __init__(self, slug: Sequence[str], texts: Iterable[str]) -> None:
-        self._slug_words = frozenset(slug)
         self._slug_length = len(slug)
-        # For each word, every run the body writes from it: ((separator, word), …).
-        self._runs: dict[str, list[tuple[tuple[str, str], ...]]] = {}
         # All texts searched in one pass; "\n" keeps words from running across texts.
         kept: list[str] = []
         budget = _TITLE_TEXT_LIMIT
@@ -483,44 +488,44 @@ class _Writings:
             budget -= len(kept[-1])
         # Where each text starts in the joined one: sentence starts are judged within a text.
         starts = list(itertools.accumulate((len(t) + 1 for t in kept[:-1]), initial=0))
-        joined = "\n".join(kept)
-        for start, end, word in _word_matches(joined, self._slug_words):
-            samples = self._runs.setdefault(word, [])
-            if len(samples) < _MAX_SAMPLES:
-                which = bisect.bisect_right(starts, start) - 1
-                if not _at_sentence_start(kept[which], start - starts[which]):
-                    samples.append(self._run_from(joined, start, end))
-
-    def _run_from(self, text: str, start: int, end: int) -> tuple[tuple[str, str], ...]:
-        """The word at ``text[start:end]`` and the slug words that follow it as one run.
-
-        A run never crosses a line break, so ``text`` may hold several texts, one a line.
-        """
-        run = [("", text[start:end])]
-        position = end
-        # Each separator is one character, so the next word starts right after it.
-        while len(run) < self._slug_length and position < len(text):
-            separator = text[position]
-            if separator not in _RUN_SEPARATORS:
-                break
-            following = _WORD_RUN.match(text, position + 1)
-            if following is None or following[0].lower() not in self._slug_words:
-                break
-            run.append((separator, following[0]))
-            position = following.end()
-        return tuple(run)
+        self._text = joined = "\n".join(kept)
+        spans = _word_spans(joined, frozenset(slug))
+        # The slug word starting at each offset, as (end, word): a run goes on into the
+        # word right after its separator. A slug word lower-cased from "İ" holds a
+        # combining dot, no letter; where the body writes it decomposed ("i" + U+0307) the
+        # match is not a whole word, and no run goes on into it.
+        self._word_at = {
+            start: (end, word)
+            for word, found in spans.items()
+            for start, end in found
+            if word.isalnum() or joined[start:end].isalnum()
+        }
+        # For each word, where it is written outside sentence starts: the runs sampled.
+        self._samples = {
+            word: list(
+                itertools.islice(
+                    (span for span in found if not _at_sentence_start(joined, span[0], starts)),
+                    _MAX_SAMPLES,
+                )
+            )
+            for word, found in spans.items()
+        }
 
     def longest_run(self, words: Sequence[str]) -> tuple[int, str] | None:
         """The longest prefix of ``words`` the body writes as a run, and its usual writing."""
+        text, word_at = self._text, self._word_at
+        limit = min(len(words), self._slug_length)
         forms: dict[int, Counter[str]] = {}
-        for run in self._runs.get(words[0], ()):
+        for start, end in self._samples.get(words[0], ()):
             length = 1
-            while (
-                length < min(len(words), len(run)) and run[length][1].lower() == words[length]
-            ):
+            while length < limit and end < len(text) and text[end] in _RUN_SEPARATORS:
+                following = word_at.get(end + 1)
+                if following is None or following[1] != words[length]:
+                    break
+                end = following[0]
                 length += 1
-            written = "".join(separator + word for separator, word in run[:length])
-            forms.setdefault(length, Counter())[written] += 1
+            # Each separator is one character, so the run as written is one slice.
+            forms.setdefault(length, Counter())[text[start:end]] += 1
         if not forms:
             return None
         length = max(forms)
