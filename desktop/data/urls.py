@@ -240,11 +240,12 @@ def _outlet_key(host: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
 def domain_of(url: str) -> str:
     """The site's domain without ``www.``/``m.``; empty when the URL has no host.
 
     That is the registrable domain (``news.bbc.co.uk`` -> ``bbc.co.uk``), or the outlet
-    table's more specific entry when it has one (``abcnews.go.com``).
+    table's more specific entry when it has one (``abcnews.go.com``). Cached like ``_split``.
     """
     parts = _split(url)
     if parts is None:
@@ -259,22 +260,25 @@ def outlet_of(url: str) -> str:
     return OUTLETS.get(domain, domain)
 
 
-@functools.lru_cache(maxsize=64)
 def _segments(url: str) -> tuple[str, ...]:
-    """The URL's non-blank path segments, percent-decoded (cached like ``_split``)."""
+    """The URL's non-blank path segments, percent-decoded."""
     parts = _split(url)
     if parts is None:
         return ()
     return tuple(unquote(s) for s in parts.path.split("/") if s.strip())
 
 
-def _raw_tokens(segment: str) -> list[str]:
-    return [t for t in _WORD_SPLIT.split(_FILE_EXTENSIONS.sub("", segment)) if t]
+# The token functions are cached: section segments ("news", "world") recur in most URLs, and
+# one seed's parse asks for the tokens of its own segments several times.
+@functools.lru_cache(maxsize=1024)
+def _raw_tokens(segment: str) -> tuple[str, ...]:
+    return tuple(t for t in _WORD_SPLIT.split(_FILE_EXTENSIONS.sub("", segment)) if t)
 
 
-def _slug_tokens(segment: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def _slug_tokens(segment: str) -> tuple[str, ...]:
     """The words of one path segment, with file extension and id tokens removed."""
-    return [t for t in _raw_tokens(segment) if not _ID_TOKEN.match(t)]
+    return tuple(t for t in _raw_tokens(segment) if not _ID_TOKEN.match(t))
 
 
 def _is_slug(segment: str) -> bool:
@@ -295,6 +299,13 @@ def _slug_index(segments: Sequence[str]) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _slug_at(url: str) -> tuple[tuple[str, ...], int | None]:
+    """The URL's path segments and the index of its slug (cached like ``_split``)."""
+    segments = _segments(url)
+    return segments, _slug_index(segments)
+
+
 def slug_words(url: str) -> list[str]:
     """The words of the URL's slug, lower-case, ids/``index``/``.html`` dropped.
 
@@ -302,21 +313,23 @@ def slug_words(url: str) -> list[str]:
     ``["mosul", "offensive", "latest", …, "hashed", "al", "shaabi"]``. A URL without a
     slug (``/news/``) gives ``[]``.
     """
-    segments = _segments(url)
-    index = _slug_index(segments)
+    segments, index = _slug_at(url)
     if index is None:
         return []
     return [t.lower() for t in _slug_tokens(segments[index])]
 
 
+@functools.lru_cache(maxsize=64)
 def slug_names_section(url: str) -> bool:
     """True when the URL's slug names a section, not the article: the outlet writes its
-    article URLs as a section and an id (BBC's ``/news/world-us-canada-38305827``)."""
+    article URLs as a section and an id (BBC's ``/news/world-us-canada-38305827``).
+
+    Cached like ``_split``.
+    """
     parts = _split(url)
     if parts is None or registrable_domain(_host(parts)) not in _SECTION_ID_SLUG_DOMAINS:
         return False
-    segments = _segments(url)
-    index = _slug_index(segments)
+    segments, index = _slug_at(url)
     return index is not None and _SECTION_AND_ID.match(segments[index]) is not None
 
 
@@ -335,8 +348,7 @@ def section_of(url: str) -> tuple[str, ...]:
     where the slug names a section (``slug_names_section``) it is the last section name:
     ``/news/uk-politics-34678442`` gives ``("News", "UK Politics")``.
     """
-    segments = _segments(url)
-    index = _slug_index(segments)
+    segments, index = _slug_at(url)
     end = len(segments) if index is None else index
     if index is not None and slug_names_section(url):
         end = index + 1  # BBC's "world-us-canada-38305827": the slug is the section
