@@ -12,10 +12,12 @@ Rules kept here:
   so duplicate URLs within one import give the same archive every time: the later file becomes
   the newer version.
 - Rows are written in batches, each inside one transaction: a crash leaves the archive as it was
-  before the batch. A bulk load builds the FTS indexes after the rows (an ``fts_stale`` flag in
-  ``meta`` makes the next import finish the job if this one dies first); a small import into a
-  large archive updates them row by row inside each batch. There are two: the full index and a
-  small one of titles alone (the first results while typing).
+  before the batch. The search indexes (the full one, and a small one of titles alone for the
+  first results while typing) are updated row by row inside each batch, except in a bulk load
+  parsed in this process: that builds them after the rows, which costs less in all (an
+  ``fts_stale`` flag in ``meta`` makes the next import finish the job if this one dies first).
+  When workers parse, this process would only wait for them, so it indexes each batch while
+  they parse the next.
 - Each text is stored once (schema 2): ``body_text`` and ``captions_text`` are what the search
   index reads, and ``blocks`` is a small layout pointing into them (``article.StoredBlocks``).
   An archive of schema 1 is upgraded in place, in one transaction, by the next import.
@@ -175,7 +177,9 @@ def import_seeds(
     def batches(writer: _ArchiveWriter) -> Iterator[list[_Item]]:
         return _file_batches(files, writer, report, progress, workers)
 
-    return _run(batches, Path(db_path), len(files), compact, report)
+    # Workers are forked (see _preparer); os.fork exists where that start method does.
+    return _run(batches, Path(db_path), len(files), compact, report,
+                index_as_you_go=workers > 1 and hasattr(os, "fork"))
 
 
 def store_articles(
@@ -591,8 +595,10 @@ def _run(
     expected: int,
     compact: bool,
     report: ImportReport,
+    *,
+    index_as_you_go: bool = False,
 ) -> ImportReport:
-    writer = _ArchiveWriter(db_path, expected)
+    writer = _ArchiveWriter(db_path, expected, index_as_you_go)
     try:
         for batch in batches(writer):
             writer.write_batch(batch, report)
@@ -738,7 +744,9 @@ class _ArchiveWriter:
     unchanged never loads it.
     """
 
-    def __init__(self, db_path: Path, expected: int) -> None:
+    def __init__(self, db_path: Path, expected: int, index_as_you_go: bool = False) -> None:
+        """``index_as_you_go``: update the search indexes in each batch even in a bulk load
+        (when workers parse, the time would otherwise be spent waiting for them)."""
         self.db_path = db_path
         new_file = not db_path.exists() or db_path.stat().st_size == 0
         self.conn = _connect(db_path)
@@ -761,7 +769,8 @@ class _ArchiveWriter:
         except ArchiveError:
             self.close()
             raise
-        self.rebuild_fts = stale or expected >= existing * _REBUILD_RATIO
+        bulk = expected >= existing * _REBUILD_RATIO
+        self.rebuild_fts = stale or (bulk and not index_as_you_go)
 
     @property
     def db(self) -> sqlite_utils.Database:

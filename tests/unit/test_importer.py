@@ -500,6 +500,16 @@ def test_parallel_parsing_gives_the_same_archive(tmp_path: Path) -> None:
     sql = ("SELECT id, normalized_url, content_hash, version, source_file FROM articles "
            "ORDER BY id")
     assert rows(tmp_path / "two.db", sql) == rows(tmp_path / "one.db", sql)
+    # One process builds the search indexes after the rows, workers' imports batch by batch.
+    conn = sqlite3.connect(tmp_path / "two.db")
+    for table in ("articles_fts", "articles_titles_fts"):
+        conn.execute(f"INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)")
+    conn.close()
+    with Archive(tmp_path / "one.db") as a, Archive(tmp_path / "two.db") as b:
+        for query in ("the", "said", "police", "government*", '"prime minister"'):
+            assert a.search(query) == b.search(query)
+            assert a.search_titles(query) == b.search_titles(query)
+        assert a.search("the") != []
 
 
 # --- known files by size and modification time (seed_stats) --------------------------------
