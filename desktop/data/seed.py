@@ -437,23 +437,6 @@ def _whole_word_spans(low: str, word: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _word_spans(text: str, words: frozenset[str]) -> dict[str, list[tuple[int, int]]]:
-    """Where ``text`` writes each of the lower-case ``words`` as a whole word, in any case:
-    the (start, end) of each word the text writes, in text order."""
-    low = text.lower()
-    # Lower-casing keeps every offset unless a character lower-cases to two (İ) or a final
-    # sigma depends on its neighbours; then each word is lower-cased on its own.
-    if len(low) != len(text) or "Σ" in text:
-        found: dict[str, list[tuple[int, int]]] = {}
-        for m in _WORD_RUN.finditer(text):
-            word = m[0].lower()
-            if word in words:
-                found.setdefault(word, []).append(m.span())
-        return found
-    # str.isalnum() is exactly the regex class [^\W_] of a word character.
-    return {word: spans for word in words if (spans := _whole_word_spans(low, word))}
-
-
 def _at_sentence_start(text: str, start: int, text_starts: Sequence[int]) -> bool:
     """True when the word at ``text[start]`` begins its text or a sentence.
 
@@ -472,8 +455,9 @@ def _at_sentence_start(text: str, start: int, text_starts: Sequence[int]) -> boo
 class _Writings:
     """How the body writes the slug's words and runs of them, outside sentence starts.
 
-    A run is a slug word and the slug words that follow it, each after one separator
-    character (``_RUN_SEPARATORS``): "Trump’s Cabinet" is a run of "trump", "s", "cabinet".
+    A word is searched for only when a run is asked to start from it (``longest_run``):
+    a title is mostly made of a few long runs, and the words inside a run are read off
+    the text where the run goes on.
     """
 
     def __init__(self, slug: Sequence[str], texts: Iterable[str]) -> None:
@@ -487,42 +471,58 @@ class _Writings:
             kept.append(text[:budget])
             budget -= len(kept[-1])
         # Where each text starts in the joined one: sentence starts are judged within a text.
-        starts = list(itertools.accumulate((len(t) + 1 for t in kept[:-1]), initial=0))
+        self._starts = list(itertools.accumulate((len(t) + 1 for t in kept[:-1]), initial=0))
         self._text = joined = "\n".join(kept)
-        spans = _word_spans(joined, frozenset(slug))
-        # The slug word starting at each offset, as (end, word): a run goes on into the
-        # word right after its separator. A slug word lower-cased from "İ" holds a
-        # combining dot, no letter; where the body writes it decomposed ("i" + U+0307) the
-        # match is not a whole word, and no run goes on into it.
-        self._word_at = {
-            start: (end, word)
-            for word, found in spans.items()
-            for start, end in found
-            if word.isalnum() or joined[start:end].isalnum()
-        }
-        # For each word, where it is written outside sentence starts: the runs sampled.
-        self._samples = {
-            word: list(
-                itertools.islice(
-                    (span for span in found if not _at_sentence_start(joined, span[0], starts)),
-                    _MAX_SAMPLES,
-                )
+        self._low = joined.lower()
+        # Lower-casing keeps every offset unless a character lower-cases to two (İ) or a
+        # final sigma depends on its neighbours; then each word is lower-cased on its own,
+        # all in one pass.
+        self._unaligned: dict[str, list[tuple[int, int]]] | None = None
+        if len(self._low) != len(joined) or "Σ" in joined:
+            words = frozenset(slug)
+            self._unaligned = {}
+            for m in _WORD_RUN.finditer(joined):
+                word = m[0].lower()
+                if word in words:
+                    self._unaligned.setdefault(word, []).append(m.span())
+        # For each word asked for, where it is written outside sentence starts.
+        self._samples: dict[str, list[tuple[int, int]]] = {}
+
+    def _spans(self, word: str) -> list[tuple[int, int]]:
+        """Where the text writes ``word`` as a whole word, in any case, in text order."""
+        if self._unaligned is not None:
+            return self._unaligned.get(word, [])
+        # str.isalnum() is exactly the regex class [^\W_] of a word character.
+        return _whole_word_spans(self._low, word)
+
+    def _samples_of(self, word: str) -> list[tuple[int, int]]:
+        """The first ``_MAX_SAMPLES`` places ``word`` is written outside a sentence start."""
+        samples = self._samples.get(word)
+        if samples is None:
+            text, starts = self._text, self._starts
+            outside = (
+                span for span in self._spans(word) if not _at_sentence_start(text, span[0], starts)
             )
-            for word, found in spans.items()
-        }
+            samples = self._samples[word] = list(itertools.islice(outside, _MAX_SAMPLES))
+        return samples
 
     def longest_run(self, words: Sequence[str]) -> tuple[int, str] | None:
-        """The longest prefix of ``words`` the body writes as a run, and its usual writing."""
-        text, word_at = self._text, self._word_at
+        """The longest prefix of ``words`` the body writes as a run, and its usual writing.
+
+        A run is a slug word and the slug words that follow it, each after one separator
+        character (``_RUN_SEPARATORS``): "Trump’s Cabinet" is a run of "trump", "s",
+        "cabinet". A run never crosses a line break, so it stays within one text.
+        """
+        text = self._text
         limit = min(len(words), self._slug_length)
         forms: dict[int, Counter[str]] = {}
-        for start, end in self._samples.get(words[0], ()):
+        for start, end in self._samples_of(words[0]):
             length = 1
             while length < limit and end < len(text) and text[end] in _RUN_SEPARATORS:
-                following = word_at.get(end + 1)
-                if following is None or following[1] != words[length]:
+                following = _WORD_RUN.match(text, end + 1)
+                if following is None or following[0].lower() != words[length]:
                     break
-                end = following[0]
+                end = following.end()
                 length += 1
             # Each separator is one character, so the run as written is one slice.
             forms.setdefault(length, Counter())[text[start:end]] += 1
