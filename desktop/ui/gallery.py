@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from html import escape
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -69,10 +69,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from desktop.data.article import ArchivedArticle, GalleryItem
 from desktop.errors import BroadsheetError
+
+if not TYPE_CHECKING:
+    # typing_extensions only for type checkers: see override.py.
+    from desktop.ui.override import override
+else:
+    from typing_extensions import override
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

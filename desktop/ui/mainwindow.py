@@ -74,7 +74,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from desktop import __version__
 from desktop.data.archive import Archive, SearchHit
@@ -90,6 +89,12 @@ from desktop.ui.library import LibraryController
 from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, SearchResultModel, section_label
 from desktop.ui.reader import ReaderPane
 from desktop.ui.search import RESULT_LIMIT, SearchBar, SearchHitDelegate
+
+if not TYPE_CHECKING:
+    # typing_extensions only for type checkers: see override.py.
+    from desktop.ui.override import override
+else:
+    from typing_extensions import override
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -26,10 +26,15 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QFont
-from typing_extensions import override
 
 from desktop.data.archive import Archive, ArticleSummary, SearchHit, SummaryOrder
 from desktop.errors import BroadsheetError
+
+if not TYPE_CHECKING:
+    # typing_extensions only for type checkers: see override.py.
+    from desktop.ui.override import override
+else:
+    from typing_extensions import override
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
