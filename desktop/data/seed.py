@@ -174,7 +174,12 @@ PHOTO_AGENCIES = (
 """Photo agencies a gallery caption may end with, recognised as its credit."""
 # How a credit is written: as listed, or in capitals ("GETTY IMAGES").
 _CREDIT_WRITINGS = frozenset(PHOTO_AGENCIES) | {agency.upper() for agency in PHOTO_AGENCIES}
-_CREDIT_MAX_SPACES = max(written.count(" ") for written in _CREDIT_WRITINGS)
+# The writings by their last word, longest first: a caption's last word picks the few that
+# could end it.
+_CREDITS_ENDING_IN = {
+    last: sorted((w for w in _CREDIT_WRITINGS if w.rsplit(" ", 1)[-1] == last), key=len)[::-1]
+    for last in {written.rsplit(" ", 1)[-1] for written in _CREDIT_WRITINGS}
+}
 _AGENCY_NAMES = frozenset(PHOTO_AGENCIES)
 
 _EMBED = re.compile(r"(?P<title>\S.{1,120}?),\s+by\s+(?P<by>[^\s,][^,]{0,40})")
@@ -236,10 +241,15 @@ _FURNITURE_PATTERNS = re.compile(
             r"publish date [a-z]+\.? [0-9]{1,2}, [0-9]{4}\..{0,200}",
             r"[/|•·]",
             r"[0-9]{1,2}:[0-9]{2}",
-            r"\(?(?:photo(?:graph)?:? )?(?:by )?[^()]{0,60}?/\s?"
-            rf"(?:{'|'.join(re.escape(a) for a in PHOTO_AGENCIES)})\)?",
         )
     ),
+    re.IGNORECASE,
+)
+# A photo credit line ("Photo: Jane Doe/Getty Images"). Apart from the others because it is
+# the costliest pattern to try, and a line without its "/" need not try it.
+_PHOTO_CREDIT_LINE = re.compile(
+    r"\(?(?:photo(?:graph)?:? )?(?:by )?[^()]{0,60}?/\s?"
+    rf"(?:{'|'.join(re.escape(a) for a in PHOTO_AGENCIES)})\)?",
     re.IGNORECASE,
 )
 _FURNITURE_MAX_LENGTH = 300
@@ -261,12 +271,18 @@ def _units(lines: Iterable[str]) -> list[str]:
 
 def is_furniture(line: str) -> bool:
     """True when the whole line is page furniture ("Read more", "Advertisement", …)."""
-    low = line.strip().lower()
+    text = line.strip()
+    # Lower-casing never shortens a text, so a long line is rejected before it is lowered.
+    if len(text) > _FURNITURE_MAX_LENGTH:
+        return False
+    low = text.lower()
     if len(low) > _FURNITURE_MAX_LENGTH:
         return False
     if low.rstrip(" :.…|»›>") in FURNITURE_LINES or low in FURNITURE_LINES:
         return True
-    return _FURNITURE_PATTERNS.fullmatch(low) is not None
+    if _FURNITURE_PATTERNS.fullmatch(low) is not None:
+        return True
+    return "/" in low and _PHOTO_CREDIT_LINE.fullmatch(low) is not None
 
 
 def split_credit(caption: str) -> tuple[str, str | None]:
@@ -274,18 +290,11 @@ def split_credit(caption: str) -> tuple[str, str | None]:
     text = caption.strip()
     if text in _CREDIT_WRITINGS:
         return "", text
-    # The credit is what follows one of the caption's last few spaces; the longest one wins.
-    cuts: list[int] = []
-    cut = len(text)
-    while len(cuts) <= _CREDIT_MAX_SPACES:
-        cut = text.rfind(" ", 0, cut)
-        if cut < 0:
-            break
-        cuts.append(cut)
-    for cut in reversed(cuts):
-        if text[cut + 1 :] in _CREDIT_WRITINGS:
-            return text[:cut].rstrip(), text[cut + 1 :]
+    # The credit is what follows one of the caption's spaces; the longest one wins.
     last = text.rsplit(" ", 1)[-1]
+    for written in _CREDITS_ENDING_IN.get(last, ()):
+        if text.endswith(" " + written):
+            return text[: -len(written) - 1].rstrip(), written
     if "/" in last and all(part in _AGENCY_NAMES for part in last.split("/")):
         return text[: -len(last)].rstrip(), last
     return text, None
@@ -361,18 +370,22 @@ def parse_blocks(units: Sequence[str]) -> list[Block]:
     index = 0
     while index < len(units):
         unit = units[index]
-        found = _gallery_at(units, index)
-        if found is not None:
-            gallery, index = found
-            blocks.append(gallery)
-            continue
+        heading = _IN_PICTURES.fullmatch(unit)
+        # A gallery starts with its heading, or with a "N show all" line or its first
+        # "k/N" item, which both start with a digit: most units need not look further.
+        if heading is not None or "0" <= unit[:1] <= "9":
+            found = _gallery_at(units, index)
+            if found is not None:
+                gallery, index = found
+                blocks.append(gallery)
+                continue
         embed = _embed(unit)
         glued = _GLUED_COPYRIGHT.fullmatch(unit) if "Image copyright" in unit else None
         if embed is not None:
             blocks.append(embed)
         elif glued is not None and not is_furniture(glued["text"]):
             blocks += [Paragraph(glued["text"]), Furniture(glued["credit"])]
-        elif is_furniture(unit) or _IN_PICTURES.fullmatch(unit):
+        elif is_furniture(unit) or heading is not None:
             blocks.append(Furniture(unit))
         else:
             blocks.append(Paragraph(unit))
