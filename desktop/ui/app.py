@@ -41,7 +41,6 @@ from desktop.data.archive import Archive
 from desktop.data.userdata import UserData, UserDataError
 from desktop.errors import BroadsheetError
 from desktop.ui.mainwindow import MainWindow
-from desktop.ui.session import reopen_last_article, restore_session
 
 if TYPE_CHECKING:
     from desktop.ui.instance import SingleInstance
@@ -94,6 +93,9 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
         return _finish(_self_test(window), userdata)
     restore = not headless and not (args.open or args.search)
     if restore:
+        # Not in the check modes, which never restore a session.
+        from desktop.ui.session import restore_session
+
         restore_session(window, userdata, theme=args.theme is None)
     try:
         _prepare(window, args)
@@ -154,6 +156,8 @@ def _after_first_paint(window: MainWindow, notices: list[str], restore: bool) ->
     from PySide6.QtWidgets import QMessageBox  # only when there is something to say
 
     if restore:
+        from desktop.ui.session import reopen_last_article
+
         reopen_last_article(window, window.userdata)
     window.updates.start_bundled_merge()
     for notice in notices:

@@ -22,7 +22,6 @@ asked only for the outlets with their counts (and for the reader's bookmarks, by
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -41,21 +40,16 @@ from PySide6.QtCore import (
     qVersion,
 )
 from PySide6.QtGui import (
-    QCloseEvent,
     QColor,
-    QDragEnterEvent,
-    QDropEvent,
     QGuiApplication,
     QKeySequence,
     QPalette,
-    QResizeEvent,
     QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -66,8 +60,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QToolBar,
     QTreeView,
@@ -82,7 +74,6 @@ from desktop.data.search import highlight_terms
 from desktop.data.userdata import UserData, UserDataError
 from desktop.errors import ArchiveError, BroadsheetError
 from desktop.render import RenderOptions, format_date
-from desktop.selection import search_article_ids, section_article_ids
 from desktop.ui import userlists
 from desktop.ui.actions import Actions
 from desktop.ui.library import LibraryController
@@ -97,7 +88,12 @@ else:
     from typing_extensions import override
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMessageBox
+    import argparse
+
+    # Event classes only annotate overrides, and the shortcuts dialog is built on first use:
+    # each PySide6 class costs its Python enums when first touched, before the first paint.
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent
+    from PySide6.QtWidgets import QDialog, QMessageBox
 
     from desktop.ui.gallery import GalleryView
     from desktop.ui.importing import ArchiveUpdates
@@ -746,6 +742,8 @@ class MainWindow(QMainWindow):
     def export_section(self, outlet: str, section: str | None) -> Path | None:
         """Export an outlet (``section`` None) or a section with its subsections into one
         PDF, the articles in the tree's order; the rule ``export-pdf --section`` follows."""
+        from desktop.selection import section_article_ids
+
         name = outlet if section is None else f"{outlet} - {section_label(section)}"
         try:
             ids = section_article_ids(self._archive, outlet, section, self.tree_model.order)
@@ -760,6 +758,8 @@ class MainWindow(QMainWindow):
     def export_search_results(self) -> Path | None:
         """Export every hit of the current search (with its outlet and section filters),
         best first, into one PDF; the rule ``export-pdf --search`` follows."""
+        from desktop.selection import search_article_ids
+
         query = self.results_model.query
         if not self.results_model.rowCount():
             self.statusBar().showMessage("Search first.", STATUS_MS)
@@ -1144,6 +1144,8 @@ class MainWindow(QMainWindow):
         self._shortcuts_dialog.raise_()
 
     def _build_shortcuts_dialog(self) -> QDialog:
+        from PySide6.QtWidgets import QDialog, QTableWidget, QTableWidgetItem
+
         dialog = QDialog(self)
         dialog.setWindowTitle("Keyboard shortcuts")
         rows = [

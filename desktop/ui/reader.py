@@ -18,7 +18,6 @@ from PySide6.QtGui import (
     QFontInfo,
     QKeySequence,
     QPalette,
-    QResizeEvent,
     QShortcut,
     QTextDocument,
 )
@@ -47,7 +46,7 @@ if TYPE_CHECKING:
     # Imported where they are used (articles, images, find): the window's first paint shows
     # only a short message, and each PySide6 class costs its Python enums when first used.
     from PySide6.QtCore import QRegularExpression, QUrl
-    from PySide6.QtGui import QImage, QTextCursor
+    from PySide6.QtGui import QImage, QResizeEvent, QTextCursor
 
 MAX_MATCHES = 10_000
 """Find stops counting here; the label then reads "k of 10000+"."""
