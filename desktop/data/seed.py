@@ -19,7 +19,6 @@ import itertools
 import re
 import stat
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -527,25 +526,35 @@ class _Writings:
         "cabinet". A run never crosses a line break, so it stays within one text.
         """
         text = self._text
+        low = self._low if self._unaligned is None else None
         limit = min(len(words), self._slug_length)
-        forms: dict[int, Counter[str]] = {}
+        # How often each writing of the longest run so far is seen.
+        longest = 0
+        writings: dict[str, int] = {}
         for start, end in self._samples_of(words[0]):
             length = 1
             while length < limit and end < len(text) and text[end] in _RUN_SEPARATORS:
+                # Where lower-casing keeps offsets, the lower-case text tells at once
+                # whether the next word could be the one looked for.
+                if low is not None and not low.startswith(words[length], end + 1):
+                    break
                 following = _WORD_RUN.match(text, end + 1)
                 if following is None or following[0].lower() != words[length]:
                     break
                 end = following.end()
                 length += 1
-            # Each separator is one character, so the run as written is one slice.
-            forms.setdefault(length, Counter())[text[start:end]] += 1
-        if not forms:
+            if length > longest:
+                longest, writings = length, {}
+            if length == longest:
+                # Each separator is one character, so the run as written is one slice.
+                written = text[start:end]
+                writings[written] = writings.get(written, 0) + 1
+        if not writings:
             return None
-        length = max(forms)
         # The most frequent writing; on a tie the lower-case one (a word is lower-case
         # unless the body shows otherwise).
-        best = max(forms[length].items(), key=lambda kv: (kv[1], kv[0] == kv[0].lower()))
-        return length, best[0]
+        best = max(writings.items(), key=lambda kv: (kv[1], kv[0] == kv[0].lower()))
+        return longest, best[0]
 
 
 def recover_title(slug: Sequence[str], texts: Iterable[str]) -> str:
