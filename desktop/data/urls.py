@@ -11,7 +11,8 @@ import datetime as _dt
 import functools
 import re
 from collections.abc import Sequence
-from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -148,18 +149,30 @@ _SECTION_AND_ID = re.compile(r"^[a-z]+(?:[-_][a-z]+){0,3}[-_][0-9]{5,}$", re.IGN
 _HOST_OK = re.compile(r"^[^\s/\\?#@:\[\]]+$")
 
 
+class _Parts(NamedTuple):
+    """The parts of a URL that ``urlsplit`` gives, with its host name and port read once
+    (``SplitResult`` parses the network location again on each read of them)."""
+
+    scheme: str
+    netloc: str
+    path: str
+    query: str
+    hostname: str | None
+    port: int | None
+
+
 @functools.lru_cache(maxsize=64)
-def _split(url: str) -> SplitResult | None:
+def _split(url: str) -> _Parts | None:
     """``urlsplit`` that returns None instead of raising on a malformed URL.
 
     Cached: parsing one seed asks for the parts of the same URL several times.
     """
     try:
         parts = urlsplit(url.strip())
-        parts.port  # noqa: B018 - raises ValueError for a malformed port
+        port = parts.port  # raises ValueError for a malformed port
     except ValueError:
         return None
-    return parts
+    return _Parts(parts.scheme, parts.netloc, parts.path, parts.query, parts.hostname, port)
 
 
 def is_http_url(url: str) -> bool:
@@ -174,7 +187,7 @@ def is_http_url(url: str) -> bool:
     return bool(host) and bool(_HOST_OK.match(host)) and "." in host.strip(".")
 
 
-def _host(parts: SplitResult) -> str:
+def _host(parts: _Parts) -> str:
     return (parts.hostname or "").strip(".").lower()
 
 
@@ -356,10 +369,17 @@ def section_of(url: str) -> tuple[str, ...]:
     for position in range(end):
         if _is_date_part(segments, position) or segments[position].lower() in _PAGE_KIND_SEGMENTS:
             continue
-        words = [w for w in _slug_tokens(segments[position]) if not w.isdigit()]
-        if words:
-            section.append(" ".join(_title_case(w) for w in words))
+        name = _section_name(segments[position])
+        if name:
+            section.append(name)
     return tuple(section)
+
+
+@functools.lru_cache(maxsize=1024)
+def _section_name(segment: str) -> str:
+    """A path segment as a section name (``middle-east`` -> ``Middle East``), empty when it
+    has no words. Cached: the same sections recur in most URLs."""
+    return " ".join(_title_case(w) for w in _slug_tokens(segment) if not w.isdigit())
 
 
 def _title_case(word: str) -> str:
