@@ -78,7 +78,7 @@ from desktop.ui import userlists
 from desktop.ui.actions import Actions
 from desktop.ui.library import LibraryController
 from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, SearchResultModel, section_label
-from desktop.ui.reader import ReaderPane
+from desktop.ui.reader import FindBar, ReaderPane
 from desktop.ui.search import RESULT_LIMIT, SearchBar, SearchHitDelegate
 
 if not TYPE_CHECKING:
@@ -319,7 +319,6 @@ class MainWindow(QMainWindow):
         self.side.insertWidget(RESULTS_PAGE, self._build_results_page())
         self.reader_pane = ReaderPane(self)
         self.reader = self.reader_pane.reader
-        self.find_bar = self.reader_pane.find_bar
         # The Gallery tab's view is built the first time it is shown or asked for (``gallery``):
         # until then the tab holds an empty page, and the start loads no gallery code.
         self._gallery: GalleryView | None = None
@@ -501,6 +500,11 @@ class MainWindow(QMainWindow):
     @property
     def archive(self) -> Archive:
         return self._archive
+
+    @property
+    def find_bar(self) -> FindBar:
+        """The reader's find bar (built on first use, like the other hidden panels)."""
+        return self.reader_pane.find_bar
 
     @property
     def notes(self) -> NotesPanel:
@@ -691,7 +695,7 @@ class MainWindow(QMainWindow):
         self.reader.show_article(self._current, self._archive, options)
         if self._terms and self.reader.find_highlighted():
             self.find_bar.show_hits(" ".join(self._terms))
-        elif self.find_bar.isVisible():
+        elif self.reader_pane.find_bar_is_visible():
             self.reader.find_text(self.find_bar.field.text())
 
     def _rerender_keeping_place(self) -> None:

@@ -473,15 +473,29 @@ class FindBar(QWidget):
 
 
 class ReaderPane(QWidget):
-    """The reader with its find bar above it: what the Reader tab shows."""
+    """The reader with its find bar above it: what the Reader tab shows.
+
+    The find bar starts hidden, so it is built the first time it is asked for (``find_bar``).
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.reader = ReaderView(self)
-        self.find_bar = FindBar(self.reader, self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.find_bar)
-        layout.addWidget(self.reader, 1)
+        self._find_bar: FindBar | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
+        self._layout.addWidget(self.reader, 1)
+
+    @property
+    def find_bar(self) -> FindBar:
+        """The find bar above the reader, built (hidden) on first use."""
+        if self._find_bar is None:
+            self._find_bar = FindBar(self.reader, self)
+            self._layout.insertWidget(0, self._find_bar)
+        return self._find_bar
+
+    def find_bar_is_visible(self) -> bool:
+        """Whether the find bar is shown (False while it has not been built)."""
+        return self._find_bar is not None and self._find_bar.isVisible()
 
