@@ -214,43 +214,53 @@ FURNITURE_LINES = frozenset(
 )
 """Lines that are page furniture when they make up a whole line (compared case-insensitively)."""
 
-_FURNITURE_PATTERNS = re.compile(
-    "|".join(
-        f"(?:{p})"
-        for p in (
-            r".{0,20}image copyright ?[^.!?]{0,60}",
-            r"image caption\b.{0,200}",
-            r"media playback is unsupported on your device",
-            r"(?:read more|related|see also|more on this story|most read)\s*:.{0,200}",
-            r"follow @\w+",
-            r"follow (?:us|\w+(?: \w+)?) on (?:twitter|facebook|instagram)\b.{0,60}",
-            r"you can follow \w+(?: \w+)? on twitter.{0,60}",
-            r"sign up (?:for|to) (?:our|the) .{0,80}newsletter.{0,40}",
-            r"copyright ©.{0,100}",
-            r"featured image (?:via|credit|by)\b.{0,100}",
-            r"(?:photo|image) credit\s*:.{0,100}",
-            r"[0-9,.]+[km]? [0-9,.]+[km]? retweets\s+[0-9,.]+[km]? [0-9,.]+[km]? likes",
-            r"[0-9]{1,2}:[0-9]{2} [ap]m - [0-9]{1,2} [a-z]{3} [0-9]{4}",
-            r"play video\s*[0-9:]*",
-            r"subscribe to .{1,60} for free",
-            r"[0-9]{1,3} photos",
-            r"rss feed for .{1,60}",
-            r"older articles by .{1,60}",
-            r"posted (?:on|in)(?: .{1,40})? by \S{1,40}",
-            r"publish date [a-z]+\.? [0-9]{1,2}, [0-9]{4}\..{0,200}",
-            r"[/|•·]",
-            r"[0-9]{1,2}:[0-9]{2}",
-        )
-    ),
-    re.IGNORECASE,
+_FURNITURE_SOURCE = "|".join(
+    f"(?:{p})"
+    for p in (
+        r".{0,20}image copyright ?[^.!?]{0,60}",
+        r"image caption\b.{0,200}",
+        r"media playback is unsupported on your device",
+        r"(?:read more|related|see also|more on this story|most read)\s*:.{0,200}",
+        r"follow @\w+",
+        r"follow (?:us|\w+(?: \w+)?) on (?:twitter|facebook|instagram)\b.{0,60}",
+        r"you can follow \w+(?: \w+)? on twitter.{0,60}",
+        r"sign up (?:for|to) (?:our|the) .{0,80}newsletter.{0,40}",
+        r"copyright ©.{0,100}",
+        r"featured image (?:via|credit|by)\b.{0,100}",
+        r"(?:photo|image) credit\s*:.{0,100}",
+        r"[0-9,.]+[km]? [0-9,.]+[km]? retweets\s+[0-9,.]+[km]? [0-9,.]+[km]? likes",
+        r"[0-9]{1,2}:[0-9]{2} [ap]m - [0-9]{1,2} [a-z]{3} [0-9]{4}",
+        r"play video\s*[0-9:]*",
+        r"subscribe to .{1,60} for free",
+        r"[0-9]{1,3} photos",
+        r"rss feed for .{1,60}",
+        r"older articles by .{1,60}",
+        r"posted (?:on|in)(?: .{1,40})? by \S{1,40}",
+        r"publish date [a-z]+\.? [0-9]{1,2}, [0-9]{4}\..{0,200}",
+        r"[/|•·]",
+        r"[0-9]{1,2}:[0-9]{2}",
+    )
 )
+_FURNITURE_PATTERNS = re.compile(_FURNITURE_SOURCE, re.IGNORECASE)
+
+
+def _photo_credit_source(agencies: Iterable[str]) -> str:
+    return (
+        r"\(?(?:photo(?:graph)?:? )?(?:by )?[^()]{0,60}?/\s?"
+        rf"(?:{'|'.join(re.escape(a) for a in agencies)})\)?"
+    )
+
+
 # A photo credit line ("Photo: Jane Doe/Getty Images"). Apart from the others because it is
 # the costliest pattern to try, and a line without its "/" need not try it.
-_PHOTO_CREDIT_LINE = re.compile(
-    r"\(?(?:photo(?:graph)?:? )?(?:by )?[^()]{0,60}?/\s?"
-    rf"(?:{'|'.join(re.escape(a) for a in PHOTO_AGENCIES)})\)?",
-    re.IGNORECASE,
-)
+_PHOTO_CREDIT_LINE = re.compile(_photo_credit_source(PHOTO_AGENCIES), re.IGNORECASE)
+# is_furniture matches lower-cased lines, where IGNORECASE adds only two letters that
+# lower-casing leaves: "ı" and "ſ" match "i" and "s". A line without them gets the same
+# answers from case-sensitive copies, which reject a line much faster: the regex engine
+# skips an alternative whose first letter differs at once, but under IGNORECASE it must
+# enter every one.
+_FURNITURE_PATTERNS_LOWER = re.compile(_FURNITURE_SOURCE)
+_PHOTO_CREDIT_LINE_LOWER = re.compile(_photo_credit_source(a.lower() for a in PHOTO_AGENCIES))
 _FURNITURE_MAX_LENGTH = 300
 """No furniture line is longer: longer lines are body text."""
 # BBC scrapes glue the photo credit to the caption: "… in Dallas.Image copyrightGETTY IMAGES".
@@ -279,9 +289,13 @@ def is_furniture(line: str) -> bool:
         return False
     if low.rstrip(" :.…|»›>") in FURNITURE_LINES or low in FURNITURE_LINES:
         return True
-    if _FURNITURE_PATTERNS.fullmatch(low) is not None:
+    if "ı" in low or "ſ" in low:
+        patterns, credit = _FURNITURE_PATTERNS, _PHOTO_CREDIT_LINE
+    else:
+        patterns, credit = _FURNITURE_PATTERNS_LOWER, _PHOTO_CREDIT_LINE_LOWER
+    if patterns.fullmatch(low) is not None:
         return True
-    return "/" in low and _PHOTO_CREDIT_LINE.fullmatch(low) is not None
+    return "/" in low and credit.fullmatch(low) is not None
 
 
 def split_credit(caption: str) -> tuple[str, str | None]:

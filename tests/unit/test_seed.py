@@ -483,6 +483,14 @@ def test_prose_that_starts_like_furniture_stays_a_paragraph(line: str) -> None:
     assert blocks(line) == (Paragraph(line),)
 
 
+@pytest.mark.parametrize(
+    "line", ["ımage caption The scene", "Photo: Jane Doe/Reuterſ", "Sıgn up for our newsletter"]
+)
+def test_furniture_patterns_read_dotless_i_and_long_s_case_insensitively(line: str) -> None:
+    """Lower-casing keeps "ı" and "ſ"; the patterns still take them for "i" and "s"."""
+    assert blocks("Text.", line) == (Paragraph("Text."), Furniture(line))
+
+
 def test_photo_credit_glued_to_a_caption_is_split_off_as_furniture() -> None:
     found = blocks("Tillerson at a meeting in Dallas.Image copyrightGETTY IMAGES")
     assert found == (
