@@ -22,6 +22,7 @@ from desktop.data.article import (
     article_to_json,
 )
 from desktop.data.seed import (
+    _TEXT_FIXES,
     MAX_SEED_BYTES,
     MISSING_COUNTS_WARNING,
     _parse,
@@ -174,6 +175,11 @@ def test_text_is_nfc_normalised() -> None:
 def test_control_characters_are_dropped_and_spaces_collapsed() -> None:
     article = parse(b"Tab\there,  two\x07 spaces\x1b.\x0cNext.")
     assert texts(article) == ["Tab here, two spaces.", "Next."]
+
+
+def test_every_character_decoding_fixes_is_unprintable() -> None:
+    """decode_seed skips its search for them in a text that str.isprintable() passes."""
+    assert not [ch for ch in _TEXT_FIXES if ch.isprintable()]
 
 
 @pytest.mark.parametrize(
