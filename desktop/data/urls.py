@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -285,13 +286,13 @@ def _segments(url: str) -> tuple[str, ...]:
 # one seed's parse asks for the tokens of its own segments several times.
 @functools.lru_cache(maxsize=1024)
 def _raw_tokens(segment: str) -> tuple[str, ...]:
-    return tuple(t for t in _WORD_SPLIT.split(_FILE_EXTENSIONS.sub("", segment)) if t)
+    return tuple(filter(None, _WORD_SPLIT.split(_FILE_EXTENSIONS.sub("", segment))))
 
 
 @functools.lru_cache(maxsize=1024)
 def _slug_tokens(segment: str) -> tuple[str, ...]:
     """The words of one path segment, with file extension and id tokens removed."""
-    return tuple(t for t in _raw_tokens(segment) if not _ID_TOKEN.match(t))
+    return tuple(itertools.filterfalse(_ID_TOKEN.match, _raw_tokens(segment)))
 
 
 def _is_slug(segment: str) -> bool:
