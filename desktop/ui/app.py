@@ -14,6 +14,7 @@ a person is looking); nothing here shows a traceback to the user.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.util
 import logging
 import os
@@ -89,6 +90,10 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
         userdata.close()
         return _archive_failed(exc, args, headless)
     window = MainWindow(archive, theme=args.theme or "system", userdata=userdata)
+    # What the start made (modules, classes, the window and its widgets) lives as long as the
+    # window: later collections leave it out. ``cli`` kept collection off until now.
+    gc.freeze()
+    gc.enable()
     if args.self_test:
         return _finish(_self_test(window), userdata)
     restore = not headless and not (args.open or args.search)

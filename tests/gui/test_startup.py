@@ -33,6 +33,7 @@ NOT_BEFORE_FIRST_PAINT = (
     "desktop.data.userarchive",
     "multiprocessing",
     "desktop.pdf",
+    "desktop.selection",
     "desktop.ui.export",
     "desktop.ui.importing",
     "desktop.ui.gallery",
@@ -116,3 +117,35 @@ def test_the_notes_panel_built_on_first_show_holds_the_open_articles_note(
     assert window.notes.isVisible()
     assert window.notes.text() == "Check the militia's name."
     window.search_bar.shutdown()
+
+
+def test_garbage_collection_is_back_on_when_the_window_is_shown(
+    tmp_path: Path, archive_path: Path
+) -> None:
+    """The start runs without automatic collection; the window itself must not."""
+    out = tmp_path / "first-paint.png"
+    code = (
+        "import gc, json\n"
+        "import desktop.ui.app as app\n"
+        "seen = []\n"
+        "shoot = app._screenshot\n"
+        "def recording(window, out):\n"
+        "    seen.append(gc.isenabled())\n"
+        "    return shoot(window, out)\n"
+        "app._screenshot = recording\n"
+        "from desktop.cli import main\n"
+        f"status = main(['--data-dir', {str(tmp_path / 'data')!r}, '--db', "
+        f"{str(archive_path)!r}, '--screenshot', {str(out)!r}])\n"
+        "print(json.dumps({'status': status, 'seen': seen, 'frozen': gc.get_freeze_count(),"
+        " 'enabled': gc.isenabled()}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("BROADSHEET_DATA_DIR", None)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.splitlines()[-1])
+    assert report["status"] == 0
+    assert report["seen"] == [True]
+    assert report["enabled"]
+    assert report["frozen"] > 0  # the start's long-lived objects are left out of collections
