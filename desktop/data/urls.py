@@ -234,8 +234,12 @@ def _is_tracking(param: str) -> bool:
     return key.startswith("utm_") or key in _TRACKING_PARAMS
 
 
+@functools.lru_cache(maxsize=256)
 def registrable_domain(host: str) -> str:
-    """The registrable part of a host name: ``news.bbc.co.uk`` -> ``bbc.co.uk``."""
+    """The registrable part of a host name: ``news.bbc.co.uk`` -> ``bbc.co.uk``.
+
+    Cached: a corpus has few hosts, and every URL of one asks for the same answer.
+    """
     host = host.strip(".").lower()
     labels = host.split(".")
     if len(labels) <= 2 or all(label.isdigit() for label in labels):
@@ -254,17 +258,22 @@ def _outlet_key(host: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=64)
 def domain_of(url: str) -> str:
     """The site's domain without ``www.``/``m.``; empty when the URL has no host.
 
     That is the registrable domain (``news.bbc.co.uk`` -> ``bbc.co.uk``), or the outlet
-    table's more specific entry when it has one (``abcnews.go.com``). Cached like ``_split``.
+    table's more specific entry when it has one (``abcnews.go.com``).
     """
     parts = _split(url)
     if parts is None:
         return ""
-    host = _strip_host_prefix(_host(parts), mobile=True)
+    return _host_domain(_host(parts))
+
+
+@functools.lru_cache(maxsize=256)
+def _host_domain(host: str) -> str:
+    """``domain_of`` a URL on ``host`` (cached like ``registrable_domain``)."""
+    host = _strip_host_prefix(host, mobile=True)
     return _outlet_key(host) or registrable_domain(host)
 
 
