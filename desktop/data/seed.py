@@ -387,7 +387,8 @@ def parse_blocks(units: Sequence[str]) -> list[Block]:
     index = 0
     while index < len(units):
         unit = units[index]
-        heading = _IN_PICTURES.fullmatch(unit)
+        # A heading has a colon; a unit without one need not try the pattern.
+        heading = _IN_PICTURES.fullmatch(unit) if ":" in unit else None
         # A gallery starts with its heading, or with a "N show all" line or its first
         # "k/N" item, which both start with a digit: most units need not look further.
         if heading is not None or "0" <= unit[:1] <= "9":
