@@ -12,9 +12,9 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QFont, QImage, QTextCharFormat, QTextCursor, QTextDocument
-from typing_extensions import override
 
 from desktop.data.article import ArchivedArticle, Gallery
+from desktop.override import override
 from desktop.render import BODY_FONT_FAMILIES, BODY_POINT_SIZE, RenderOptions, render_article
 
 IMAGE_SCHEME = "archive"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from html import escape
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -72,12 +72,7 @@ from PySide6.QtWidgets import (
 
 from desktop.data.article import ArchivedArticle, GalleryItem
 from desktop.errors import BroadsheetError
-
-if not TYPE_CHECKING:
-    # typing_extensions only for type checkers: see override.py.
-    from desktop.ui.override import override
-else:
-    from typing_extensions import override
+from desktop.override import override
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

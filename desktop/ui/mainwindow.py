@@ -73,6 +73,7 @@ from desktop.data.article import ArchivedArticle
 from desktop.data.search import highlight_terms
 from desktop.data.userdata import UserData, UserDataError
 from desktop.errors import ArchiveError, BroadsheetError
+from desktop.override import override
 from desktop.render import RenderOptions, format_date
 from desktop.ui import userlists
 from desktop.ui.actions import Actions
@@ -80,12 +81,6 @@ from desktop.ui.library import LibraryController
 from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, SearchResultModel, section_label
 from desktop.ui.reader import FindBar, ReaderPane
 from desktop.ui.search import RESULT_LIMIT, SearchBar, SearchHitDelegate
-
-if not TYPE_CHECKING:
-    # typing_extensions only for type checkers: see override.py.
-    from desktop.ui.override import override
-else:
-    from typing_extensions import override
 
 if TYPE_CHECKING:
     import argparse

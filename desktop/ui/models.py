@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -29,12 +29,7 @@ from PySide6.QtGui import QFont
 
 from desktop.data.archive import Archive, ArticleSummary, SearchHit, SummaryOrder
 from desktop.errors import BroadsheetError
-
-if not TYPE_CHECKING:
-    # typing_extensions only for type checkers: see override.py.
-    from desktop.ui.override import override
-else:
-    from typing_extensions import override
+from desktop.override import override
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

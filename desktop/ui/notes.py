@@ -11,19 +11,12 @@ saved before is touched.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QDockWidget, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from desktop.data.userdata import UserData, UserDataError
-
-if not TYPE_CHECKING:
-    # typing_extensions only for type checkers: see override.py.
-    from desktop.ui.override import override
-else:
-    from typing_extensions import override
+from desktop.override import override
 
 SAVE_DELAY_MS = 500
 """How long after the last keystroke a note is saved."""

@@ -34,13 +34,8 @@ from PySide6.QtWidgets import (
 
 from desktop.data.archive import Archive
 from desktop.data.article import ArchivedArticle
+from desktop.override import override
 from desktop.render import BODY_POINT_SIZE, PALETTES, READING_WIDTH_EM, RenderOptions
-
-if not TYPE_CHECKING:
-    # typing_extensions only for type checkers: see override.py.
-    from desktop.ui.override import override
-else:
-    from typing_extensions import override
 
 if TYPE_CHECKING:
     # Imported where they are used (articles, images, find): the window's first paint shows

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -44,14 +44,9 @@ from PySide6.QtWidgets import (
 from desktop.data.archive import Archive, QueryInterruptedError, SearchHit
 from desktop.data.search import to_fts_query
 from desktop.errors import BroadsheetError
+from desktop.override import override
 from desktop.ui.models import Role, section_label
 from desktop.ui.tasks import run_in_background
-
-if not TYPE_CHECKING:
-    # typing_extensions only for type checkers: see override.py.
-    from desktop.ui.override import override
-else:
-    from typing_extensions import override
 
 DEBOUNCE_MS = 150
 RESULT_LIMIT = 100

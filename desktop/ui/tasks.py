@@ -8,15 +8,11 @@ signal (Anki's ``QueryOp``). Nothing here knows about articles or the archive.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-if not TYPE_CHECKING:
-    # typing_extensions only for type checkers: see override.py.
-    from desktop.ui.override import override
-else:
-    from typing_extensions import override
+from desktop.override import override
 
 # Keeps each job's signal carrier alive until its callback has run on the GUI thread.
 _pending: set[_JobSignals] = set()
