@@ -92,6 +92,13 @@ def check_bundled(bundled: Path) -> None:
         )
 
 
+def bundled_fingerprint(bundled: Path) -> str:
+    """Names this copy of the bundled archive (its size and modification time): a newer
+    install, or a file changed on disk, gives another, so it is checked again."""
+    info = bundled.stat()
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
 def ensure_user_archive(bundled: Path, user: Path) -> Path:
     """The user's archive, made as a copy of the bundled one when it does not exist yet.
 

@@ -60,6 +60,8 @@ class Setting(StrEnum):
     SPLITTER_SIZES = "splitter_sizes"
     ZOOM = "zoom"
     THEME = "theme"
+    # The bundled archive that passed its integrity check (``userarchive.bundled_fingerprint``).
+    BUNDLED_CHECKED = "bundled_checked"
 
 
 @dataclass(frozen=True)

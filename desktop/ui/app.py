@@ -14,6 +14,7 @@ a person is looking); nothing here shows a traceback to the user.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import importlib.util
 import logging
@@ -39,8 +40,8 @@ from PySide6.QtWidgets import QApplication
 from desktop import __version__, paths
 from desktop.cli import EXIT_ERROR, EXIT_OK, _log_bug
 from desktop.data.archive import Archive
-from desktop.data.userdata import UserData, UserDataError
-from desktop.errors import BroadsheetError
+from desktop.data.userdata import Setting, UserData, UserDataError
+from desktop.errors import ArchiveError, BroadsheetError
 from desktop.ui.mainwindow import MainWindow
 
 if TYPE_CHECKING:
@@ -148,29 +149,70 @@ def open_userdata() -> tuple[UserData, list[str]]:
     return userdata, [userdata.notice] if userdata.notice else []
 
 
-def _open_archive(db_path: Path) -> Archive:
-    """Open the archive; the bundled one is checked with ``PRAGMA quick_check`` first."""
-    if db_path.resolve() == paths.bundled_archive().resolve():
-        from desktop.data.userarchive import check_bundled
+def _is_bundled(db_path: Path) -> bool:
+    return db_path.resolve() == paths.bundled_archive().resolve()
 
-        check_bundled(db_path)
-    return Archive(db_path)
+
+def _open_archive(db_path: Path) -> Archive:
+    """Open the archive. The bundled one is checked in full (``PRAGMA quick_check``, seconds
+    for a large archive) after the first paint, once per installed file:
+    ``_check_bundled_once``. One that cannot even be opened is checked now, to say what is
+    wrong with it and that reinstalling mends it."""
+    try:
+        return Archive(db_path)
+    except ArchiveError:
+        if _is_bundled(db_path):
+            from desktop.data.userarchive import check_bundled
+
+            check_bundled(db_path)
+        raise
+
+
+def _check_bundled_once(window: MainWindow) -> None:
+    """Check the bundled archive in the background the first time this copy of it is shown;
+    a damaged one is reported (reinstalling mends it), a sound one is not checked again."""
+    path = window.archive.path
+    if not _is_bundled(path):
+        return
+    from desktop.data.userarchive import bundled_fingerprint, check_bundled
+    from desktop.ui.tasks import run_in_background
+
+    try:
+        fingerprint = bundled_fingerprint(path)
+    except OSError:
+        return  # gone since it was opened: reading it will say so
+    if window.userdata.setting(Setting.BUNDLED_CHECKED) == fingerprint:
+        return
+
+    def passed(_: object) -> None:
+        with contextlib.suppress(UserDataError):  # not remembered: checked again next time
+            window.userdata.set_setting(Setting.BUNDLED_CHECKED, fingerprint)
+
+    def failed(exc: Exception) -> None:
+        _warn(window, str(exc))
+
+    run_in_background(lambda: check_bundled(path), passed, failed)
 
 
 def _after_first_paint(window: MainWindow, notices: list[str], restore: bool) -> None:
-    from PySide6.QtWidgets import QMessageBox  # only when there is something to say
-
     if restore:
         from desktop.ui.session import reopen_last_article
 
         reopen_last_article(window, window.userdata)
     window.updates.start_bundled_merge()
+    _check_bundled_once(window)
     for notice in notices:
-        print(f"broadsheet: {notice}", file=sys.stderr)
-        box = QMessageBox(QMessageBox.Icon.Warning, "Broadsheet", notice,
-                          QMessageBox.StandardButton.Ok, window)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
+        _warn(window, notice)
+
+
+def _warn(window: MainWindow, notice: str) -> None:
+    from PySide6.QtWidgets import QMessageBox  # only when there is something to say
+
+    print(f"broadsheet: {notice}", file=sys.stderr)
+    box = QMessageBox(QMessageBox.Icon.Warning, "Broadsheet", notice,
+                      QMessageBox.StandardButton.Ok, window)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
 
 
 def _finish(status: int, userdata: UserData) -> int:
@@ -261,6 +303,7 @@ def _screenshot(window: MainWindow, out: Path) -> int:
 def _self_test(window: MainWindow) -> int:
     """Open the first article, its gallery, a search and (when it exists) a PDF export."""
     steps: list[tuple[str, Callable[[], None]]] = [
+        ("check the bundled archive", lambda: _check_bundled_now(window)),
         ("open the first article", lambda: _check_first_article(window)),
         ("show the gallery", lambda: _check_gallery(window)),
         ("search", lambda: _check_search(window)),
@@ -278,6 +321,13 @@ def _self_test(window: MainWindow) -> int:
     window.close()
     print("self-test ok")
     return EXIT_OK
+
+
+def _check_bundled_now(window: MainWindow) -> None:
+    if _is_bundled(window.archive.path):
+        from desktop.data.userarchive import check_bundled
+
+        check_bundled(window.archive.path)
 
 
 def _check_first_article(window: MainWindow) -> None:

@@ -629,6 +629,53 @@ def test_a_damaged_bundled_archive_is_a_clear_error_not_a_traceback(
     assert "reinstall Broadsheet" in str(caught.value)
 
 
+def test_the_bundled_archive_is_checked_after_the_first_paint_once_per_installed_copy(
+    qtbot: QtBot, bundled: Path, userdata: UserData, monkeypatch: pytest.MonkeyPatch,
+    message_boxes: list[str],
+) -> None:
+    from desktop.data import userarchive
+    from desktop.ui import app
+
+    checked: list[Path] = []
+    real_check = userarchive.check_bundled
+    monkeypatch.setattr(userarchive, "check_bundled",
+                        lambda path: (checked.append(path), real_check(path))[1])
+    opened = app._open_archive(bundled)
+    assert checked == []  # opening it does not read it all
+    window = make_window(qtbot, opened, userdata)
+    app._check_bundled_once(window)
+    qtbot.waitUntil(lambda: userdata.setting(Setting.BUNDLED_CHECKED) is not None)
+    assert checked == [bundled]
+    app._check_bundled_once(window)  # the same copy: not checked again
+    assert checked == [bundled]
+    os.utime(bundled, ns=(1, 1))  # another copy (a newer install) is checked again
+    app._check_bundled_once(window)
+    qtbot.waitUntil(lambda: len(checked) == 2)
+    assert message_boxes == []
+    window.archive.close()
+
+
+def test_a_bundled_archive_found_damaged_after_the_first_paint_is_reported(
+    qtbot: QtBot, bundled: Path, userdata: UserData, monkeypatch: pytest.MonkeyPatch,
+    message_boxes: list[str],
+) -> None:
+    from desktop.data import userarchive
+    from desktop.ui import app
+
+    def damaged(path: Path) -> None:
+        raise ArchiveError(str(path), "the archive that comes with Broadsheet is damaged "
+                           "(page 7: btreeInitPage() returns error code 11)",
+                           "reinstall Broadsheet")
+
+    monkeypatch.setattr(userarchive, "check_bundled", damaged)
+    window = make_window(qtbot, app._open_archive(bundled), userdata)
+    app._check_bundled_once(window)
+    qtbot.waitUntil(lambda: message_boxes != [])
+    assert str(bundled) in message_boxes[0] and "reinstall Broadsheet" in message_boxes[0]
+    assert userdata.setting(Setting.BUNDLED_CHECKED) is None  # checked again next start
+    window.archive.close()
+
+
 def test_a_screenshot_run_does_not_restore_the_last_session(
     qapp: QApplication, tmp_path: Path, archive_path: Path
 ) -> None:
