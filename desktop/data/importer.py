@@ -56,7 +56,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
-from desktop.data.archive import SCHEMA_VERSION, TITLE_INDEX_KEY, TITLE_INDEX_TABLE
+from desktop.data.archive import (
+    OUTLET_COUNTS_KEY,
+    OUTLET_COUNTS_TABLE,
+    SCHEMA_VERSION,
+    TITLE_INDEX_KEY,
+    TITLE_INDEX_TABLE,
+)
 from desktop.data.article import Article, blocks_from_json, hash_content, store_blocks
 from desktop.data.search import FACETS_COLUMN, facet_tokens
 from desktop.errors import ArchiveError, SeedError
@@ -74,6 +80,10 @@ FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 # and section tokens) that search filters match.
 _FTS_INDEXES = {FTS_TABLE: FTS_COLUMNS, TITLE_INDEX_TABLE: ("title", FACETS_COLUMN)}
 BATCH_SIZE = 500
+# A new archive indexed as it is written (parse workers) takes bigger batches: the end of each
+# transaction writes the search index's new words out as one more segment for FTS5 to merge
+# later, and a new archive has nothing to lose to a longer transaction.
+_FRESH_BATCH_SIZE = 5000
 # Fewer seeds to parse than this are parsed in-process: starting workers would cost more.
 _MIN_PARALLEL = 64
 # Files per task handed to a parse worker.
@@ -569,6 +579,7 @@ def _file_batches(
     cache = _SeedCache(writer.conn)
     if len(todo) >= _MIN_PARALLEL:
         cache = cache.in_memory()  # one query instead of one per file
+    size = writer.batch_size()
     with _preparer(workers, cache, len(todo)) as prepare:
         prepared = prepare(todo)
         batch: list[_Item] = []
@@ -580,7 +591,7 @@ def _file_batches(
                 batch.append(result)
             if progress is not None:
                 progress(done, total)
-            if len(batch) == BATCH_SIZE:
+            if len(batch) == size:
                 yield batch
                 batch = []
         if batch:
@@ -771,6 +782,23 @@ class _ArchiveWriter:
             raise
         bulk = expected >= existing * _REBUILD_RATIO
         self.rebuild_fts = stale or (bulk and not index_as_you_go)
+        self.fresh_index = existing == 0 and not self.rebuild_fts
+        if self.fresh_index:
+            with self.atomic():
+                self._set_hashsize()
+
+    def batch_size(self) -> int:
+        """Files per batch (and transaction)."""
+        return _FRESH_BATCH_SIZE if self.fresh_index else BATCH_SIZE
+
+    def _set_hashsize(self) -> None:
+        """FTS5 writes its in-memory terms out whenever they pass 'hashsize' (1 MB by
+        default), then merges what it wrote; a bulk build with a larger buffer writes far
+        fewer, larger segments and merges much less. The setting is kept in the archive."""
+        for table in _FTS_INDEXES:
+            self.conn.execute(
+                f"INSERT INTO {table}({table}, rank) VALUES('hashsize', {_FTS_BULK_HASHSIZE})"
+            )
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -1003,9 +1031,20 @@ class _ArchiveWriter:
         )
 
     def _stamp(self) -> None:
-        """Record when the archive was last written, and that the title index is as new."""
+        """Record when the archive was last written, and that the title index and the outlet
+        counts (counted again here) are as new."""
+        self.conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {OUTLET_COUNTS_TABLE} "
+            "(outlet TEXT PRIMARY KEY, count INTEGER NOT NULL)"
+        )
+        self.conn.execute(f"DELETE FROM {OUTLET_COUNTS_TABLE}")
+        self.conn.execute(
+            f"INSERT INTO {OUTLET_COUNTS_TABLE} (outlet, count) "
+            "SELECT outlet, count(*) FROM articles GROUP BY outlet"
+        )
         now = _now()
-        self.set_meta(built_at=now, app_version=__version__, **{TITLE_INDEX_KEY: now})
+        self.set_meta(built_at=now, app_version=__version__,
+                      **{TITLE_INDEX_KEY: now, OUTLET_COUNTS_KEY: now})
 
     def _rebuild_fts(self, table: str) -> None:
         """Build the search index ``table`` anew from the rows."""
@@ -1172,14 +1211,8 @@ class _ArchiveWriter:
                 if self.indexes_pending:
                     self._create_indexes()
                 if stale:
-                    # FTS5 writes its in-memory terms out whenever they pass 'hashsize'
-                    # (1 MB by default), then merges what it wrote; a larger buffer means
-                    # far fewer, larger segments and much less merging for a bulk build.
+                    self._set_hashsize()
                     for table in _FTS_INDEXES:
-                        self.conn.execute(
-                            f"INSERT INTO {table}({table}, rank) "
-                            f"VALUES('hashsize', {_FTS_BULK_HASHSIZE})"
-                        )
                         self._rebuild_fts(table)
                     self.set_meta(fts_stale="0")
                 self._stamp()
