@@ -34,13 +34,19 @@ from desktop.override import override
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 PAGE = 500
-# Flags of article rows, computed once: views ask for them for every laid-out row.
-_GREYED_ARTICLE_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-_ARTICLE_FLAGS = _GREYED_ARTICLE_FLAGS | Qt.ItemFlag.ItemIsEnabled
-"""Articles revealed per ``fetchMore`` call in a section, and summaries fetched per query."""
+"""Article summaries fetched per query, for the rows being painted."""
 
 CACHED_PAGES = 4
 """Pages of article summaries the tree keeps; older ones are fetched again when painted."""
+
+REVEAL = 100
+"""Article rows a section shows per ``fetchMore``: the view lays out every shown row of the
+expanded sections on each expansion, so fewer at first keep expanding quick; scrolling to the
+end shows the next ones."""
+
+# Flags of article rows, computed once: views ask for them for every laid-out row.
+_GREYED_ARTICLE_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_ARTICLE_FLAGS = _GREYED_ARTICLE_FLAGS | Qt.ItemFlag.ItemIsEnabled
 
 SORT_ORDERS: tuple[tuple[SummaryOrder, str], ...] = (
     ("title", "Title"),
@@ -134,7 +140,7 @@ class _Node:
     entry: UserEntry | None = None
     children: list[_Node] = field(default_factory=list)
     # For a section: the ids of its articles in the tree's order, fetched on first expansion
-    # and revealed PAGE at a time (``shown`` of them are rows). Its article rows have no node:
+    # and revealed REVEAL at a time (``shown`` of them are rows). Its article rows have no node:
     # their indexes point at ``rows``, and their row number is the position in ``ids``.
     ids: array[int] | None = None
     shown: int = 0
@@ -388,7 +394,7 @@ class ArticleTreeModel(QAbstractItemModel):
         if node.ids is None:
             node.ids = array("q", self._archive.ids_in(node.outlet, node.section, self._order))
             node.rows = _ArticleRows(node)
-        n = min(PAGE, len(node.ids) - node.shown)
+        n = min(REVEAL, len(node.ids) - node.shown)
         if node.shown + max(n, 0) >= len(node.ids):
             node.loaded = True
         return max(n, 0)

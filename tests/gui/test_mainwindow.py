@@ -190,6 +190,7 @@ def test_scrolling_a_long_section_in_mid_tree_loads_all_its_pages(
     from desktop.ui import models
 
     monkeypatch.setattr(models, "PAGE", 5)
+    monkeypatch.setattr(models, "REVEAL", 5)
     win = MainWindow(long_section_archive, theme="light")
     qtbot.addWidget(win)
     win.resize(900, 400)

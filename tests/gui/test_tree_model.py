@@ -101,6 +101,7 @@ def test_tree_model_passes_qt_model_tester_while_pages_load(
     # reset of a lazy model: it fetches children inside its own modelReset handler, before
     # it marks the reset finished, and then reports its own inserts as overlapping.)
     monkeypatch.setattr(models, "PAGE", 2)
+    monkeypatch.setattr(models, "REVEAL", 2)
     model = ArticleTreeModel(sort_archive)
     model.set_order("score")
     qtmodeltester.check(model)
@@ -198,6 +199,7 @@ def test_a_section_reveals_its_articles_a_page_at_a_time(
     sort_archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(models, "PAGE", 2)
+    monkeypatch.setattr(models, "REVEAL", 2)
     counting = CountingArchive(sort_archive)
     model = ArticleTreeModel(counting)  # type: ignore[arg-type]
     section = child_named(model, child_named(model, QModelIndex(), GUARDIAN), US_NEWS)
@@ -299,6 +301,7 @@ def test_every_row_of_a_big_section_reads_right_with_a_bounded_cache(
     big_section_archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(models, "PAGE", 100)
+    monkeypatch.setattr(models, "REVEAL", 30)  # rows are shown in other steps than fetched
     for order in ("title", "score"):
         expected = big_section_archive.summaries_in(GUARDIAN, US_NEWS, order)
         counting = CountingArchive(big_section_archive)
