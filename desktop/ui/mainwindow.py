@@ -672,11 +672,9 @@ class MainWindow(QMainWindow):
         """The first article of the first non-empty section, in the tree's order."""
         for outlet in self._archive.outlets():
             for section in self._archive.sections(outlet.name):
-                summaries = self._archive.summaries_in(
-                    outlet.name, section.name, self.tree_model.order
-                )
-                if summaries:
-                    return summaries[0].id
+                ids = self._archive.ids_in(outlet.name, section.name, self.tree_model.order)
+                if ids:
+                    return ids[0]
         return None
 
     def _render(self) -> None:
