@@ -184,8 +184,11 @@ class _ProgressBar:
         self._last = ""
 
     def __call__(self, done: int, total: int) -> None:
+        self.draw("importing", done, total)
+
+    def draw(self, label: str, done: int, total: int) -> None:
         filled = self.WIDTH * done // total if total else self.WIDTH
-        line = f"\rimporting [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
+        line = f"\r{label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
         if line != self._last:
             self._last = line
             sys.stderr.write(line)
@@ -302,7 +305,13 @@ def _cmd_export_pdf(args: argparse.Namespace) -> int:
     import os
 
     from desktop.data.archive import Archive
-    from desktop.selection import parse_section_ref, search_article_ids, section_article_ids
+    from desktop.selection import (
+        ArticleSequence,
+        notes_by_article,
+        parse_section_ref,
+        search_article_ids,
+        section_article_ids,
+    )
 
     given = [x for x in (args.article, args.pdf_search, args.section) if x]
     if len(given) != 1:
@@ -327,19 +336,31 @@ def _cmd_export_pdf(args: argparse.Namespace) -> int:
             if not ids:
                 raise BroadsheetError(str(db), f"no articles in {args.section!r}",
                                       'give it as "Outlet/Section", e.g. "BBC News/World"')
-        records = [archive.get(i) for i in ids]
         notes: dict[int, str] = {}
         if args.notes:
             from desktop.data.userdata import UserData
 
             with UserData.open() as userdata:
-                notes = {r.id: userdata.note(r.article.url) for r in records}
+                notes = notes_by_article(
+                    archive, ((n.url, n.text) for n in userdata.notes()), ids)
 
-        from desktop.pdf import export_pdf
+        from desktop.pdf import export_pdf, progress_stage
 
-        export_pdf(records, args.output, archive_name=db.name, page_size=args.page_size,
-                   pdfa=args.pdfa, show_furniture=args.furniture, images=archive,
-                   notes=notes)
+        bar = _ProgressBar() if sys.stderr.isatty() and len(ids) > 1 else None
+
+        def progress(done: int, total: int) -> None:
+            if bar is not None:
+                bar.draw(*progress_stage(done, total))
+
+        try:
+            # Each article is read when it is set (twice in a long export), never all at once.
+            export_pdf(ArticleSequence(archive, ids), args.output, archive_name=db.name,
+                       page_size=args.page_size, pdfa=args.pdfa,
+                       show_furniture=args.furniture, images=archive, notes=notes,
+                       progress=progress)
+        finally:
+            if bar is not None:
+                bar.close()
     print(args.output)
     return EXIT_OK
 

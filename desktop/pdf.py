@@ -7,17 +7,25 @@ text), with a running header (outlet, title, a rule; from an article's second pa
 on) and a footer (the archive's name, "Page k of n" counted over the whole PDF). Headings
 never end a page, and no paragraph leaves a single line on either side of a page turn.
 
+Memory does not grow with the number of articles: they are read one at a time (``records``
+may be a lazy sequence, ``selection.ArticleSequence``), and a batch longer than
+``KEEP_LAID_OUT`` lays each article out twice, first to count its pages (the footers say
+"Page k of n" from the first page on), then again to paint it, instead of keeping every
+laid-out document. The PDF is painted straight into its temporary file.
+
 Qt 6.12's QPdfWriter has no API for outlines (bookmarks) or the Subject field, so the finished
 PDF gets one incremental update, written here without a PDF library: an outline entry per
 article, Subject in the Info dictionary and ``dc:description`` in the XMP metadata (PDF/A
-wants the two to agree). The file is written to a temporary name beside the target and renamed
-into place, so a failure never leaves half a PDF.
+wants the two to agree). The update is appended to the temporary file (read through ``mmap``,
+so only the few objects it changes are read), which is then renamed into place: a failure
+or a cancel never leaves half a PDF, and nothing touches the target before the rename.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
+import mmap
 import os
 import re
 import secrets
@@ -25,8 +33,9 @@ import xml.sax.saxutils
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QFile, QFileDevice, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -66,10 +75,16 @@ LINES_AFTER_HEADING = 2
 NOTES_HEADING = "Notes"
 NOTES_HEADING_SCALE = 1.3
 NOTES_GAP_PT = 18.0
+#: A batch of at most this many articles keeps each laid-out document (about 0.45 MB) from
+#: counting its pages to painting them; a longer one lays each article out again to paint it.
+KEEP_LAID_OUT = 16
 
+#: ``progress(done, total)``: steps done and in all; each article is two steps (see export_pdf).
 Progress = Callable[[int, int], None]
 
 _app: QGuiApplication | None = None
+#: A PDF to read the update's objects from: in memory, or mapped from its file.
+_Pdf = bytes | mmap.mmap
 
 
 def export_pdf(
@@ -94,7 +109,11 @@ def export_pdf(
         pdfa: write PDF/A-1b.
         show_furniture: include page furniture ("Read more" and such).
         images: where gallery images come from (the Archive); None prints captions only.
-        progress: called as ``progress(done, total)`` after each article is set.
+        progress: called as ``progress(done, total)`` after each step; ``total`` is twice the
+            number of articles n. Steps 1 to n prepare article k (set and laid out to count
+            its pages), steps n + 1 to 2n write it into the PDF; the last step is reported
+            once the file is complete, just before it is renamed into place. An exception
+            raised by ``progress`` stops the export and leaves no file.
         notes: the reader's notes by article id; an article with a non-blank note gets it
             as a "Notes" section after its text (set literally, never as markup).
 
@@ -110,10 +129,45 @@ def export_pdf(
                           f"use one of {', '.join(PAGE_SIZES)}")
     _check_target(target)
     ensure_gui_application()
-    data = _write_pdf(records, archive_name=archive_name, page_size=page_size, pdfa=pdfa,
-                      show_furniture=show_furniture, images=images, progress=progress,
-                      notes=notes or {})
-    _write_atomically(target, data)
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    try:
+        fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "r+b") as fh:
+            pdf = QFile()
+            if not pdf.open(fd, QIODevice.OpenModeFlag.WriteOnly):
+                raise OSError(pdf.errorString())
+            written = _write_pdf(records, pdf, archive_name=archive_name,
+                                 page_size=page_size, pdfa=pdfa,
+                                 show_furniture=show_furniture, images=images,
+                                 progress=progress, notes=notes or {})
+            pdf.close()
+            if pdf.error() != QFileDevice.FileError.NoError:
+                raise OSError(pdf.errorString())
+            _append_outline_and_subject(fh, written.outline, written.subject)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if progress is not None:
+            steps = 2 * len(records)
+            progress(steps, steps)
+        os.replace(temp, target)
+    except OSError as exc:
+        _remove(temp)
+        raise ExportError(str(target), f"cannot write the PDF: {exc.strerror or exc}",
+                          "check the folder is writable and has free space, "
+                          "or choose another location") from exc
+    except BaseException:
+        _remove(temp)
+        raise
+
+
+def progress_stage(done: int, total: int) -> tuple[str, int, int]:
+    """A ``progress(done, total)`` report of ``export_pdf`` as (stage, articles done in that
+    stage, articles): ``("preparing", k, n)`` while articles are set and their pages counted,
+    then ``("writing", k, n)`` while they are painted into the file."""
+    articles = total // 2
+    if done < articles:
+        return "preparing", done, articles
+    return "writing", done - articles, articles
 
 
 def ensure_gui_application() -> QGuiApplication:
@@ -156,16 +210,27 @@ def _page_geometry(writer: QPdfWriter) -> _Page:
 
 @dataclass
 class _Laid:
-    """One article, laid out: its document and where its pages start in the PDF."""
+    """One article, counted: where its pages start in the PDF, how many there are, what its
+    running header says, and its laid-out document while it is kept for painting."""
 
-    record: ArchivedArticle
-    doc: QTextDocument
+    title: str
+    outlet: str
     first_page: int
     pages: int
+    doc: QTextDocument | None
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What the incremental update adds to a painted PDF."""
+
+    outline: list[tuple[str, int]]
+    subject: str
 
 
 def _write_pdf(
     records: Sequence[ArchivedArticle],
+    device: QIODevice,
     *,
     archive_name: str,
     page_size: str,
@@ -174,67 +239,106 @@ def _write_pdf(
     images: ImageSource | None,
     progress: Progress | None,
     notes: Mapping[int, str],
-) -> bytes:
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
+) -> _Written:
+    """Paint ``records`` as a PDF into ``device``, in two passes: count, then paint.
+
+    Every step but the last is reported through ``progress``; the caller reports the last
+    one when the file is complete.
+    """
+    writer = QPdfWriter(device)
     writer.setPageSize(QPageSize(PAGE_SIZES[page_size]))
     writer.setPageMargins(QMarginsF(0, 0, 0, 0))
     if pdfa:
         writer.setPdfVersion(QPagedPaintDevice.PdfVersion.PdfVersion_A1b)
-    info = _document_info(records)
-    writer.setTitle(info.title)
-    writer.setAuthor(info.author)
-    writer.setCreator(f"Broadsheet {__version__}")
     page = _page_geometry(writer)
     options = RenderOptions(theme="print", show_furniture=show_furniture, web_links=True)
+    count = len(records)
+    keep = count <= KEEP_LAID_OUT
 
-    laid: list[_Laid] = []
-    first = 0
-    for done, record in enumerate(records, start=1):
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(done, 2 * count)
+
+    def set_article(record: ArchivedArticle) -> QTextDocument:
         doc = build_document(record, images, options, ligatures=False)
         note = notes.get(record.id, "")
         if note.strip():
             append_notes(doc, note)
         _lay_out(doc, writer, page.body.size())
-        laid.append(_Laid(record, doc, first, doc.pageCount()))
-        first += doc.pageCount()
-        if progress is not None:
-            progress(done, len(records))
+        return doc
+
+    info = _InfoCollector()
+    laid: list[_Laid] = []
+    first = 0
+    for done, record in enumerate(records, start=1):
+        doc = set_article(record)
+        pages = doc.pageCount()
+        article = record.article
+        info.add(article.title, article.outlet, article.url)
+        laid.append(_Laid(article.title, article.outlet, first, pages, doc if keep else None))
+        first += pages
+        del doc  # a document not kept is freed before the next one is set
+        report(done)
+    writer.setTitle(info.title)
+    writer.setAuthor(info.author)
+    writer.setCreator(f"Broadsheet {__version__}")
 
     painter = QPainter()
     if not painter.begin(writer):
         raise ExportError(None, "the PDF writer could not start", "try again")
     try:
-        for article in laid:
-            _paint_article(painter, writer, page, article, total=first,
+        for done, counted in enumerate(laid, start=1):
+            kept, counted.doc = counted.doc, None
+            again = kept if kept is not None else set_article(records[done - 1])
+            if again.pageCount() != counted.pages:
+                raise ExportError(
+                    None, f"article {done} of {count} came out on {again.pageCount()} "
+                    f"pages when written but on {counted.pages} when counted",
+                    "export again; if it happens again, please report it")
+            _paint_article(painter, writer, page, again, counted, total=first,
                            archive_name=archive_name)
+            if done < count:
+                report(count + done)
     finally:
         painter.end()
-    buffer.close()
-    outline = [(a.record.article.title, a.first_page) for a in laid]
-    return add_outline_and_subject(bytes(buffer.data().data()), outline, info.subject)
+    return _Written([(a.title, a.first_page) for a in laid], info.subject)
 
 
-@dataclass(frozen=True)
-class _Info:
-    title: str
-    author: str
-    subject: str
-
-
-def _document_info(records: Sequence[ArchivedArticle]) -> _Info:
+class _InfoCollector:
     """Title = the article's title, Author = its outlet, Subject = its source URL.
 
-    For several articles: the first title "and N more", the outlets, the URLs.
+    For several articles: the first title "and N more", the outlets, the URLs. Collected one
+    article at a time, keeping only the first title, the outlets and the URLs.
     """
-    articles = [r.article for r in records]
-    title = articles[0].title
-    if len(articles) > 1:
-        title += f" and {len(articles) - 1} more"
-    outlets = list(dict.fromkeys(a.outlet for a in articles if a.outlet))
-    return _Info(title=title, author=", ".join(outlets),
-                 subject=" ".join(a.url for a in articles))
+
+    def __init__(self) -> None:
+        self._first_title: str | None = None
+        self._count = 0
+        self._outlets: dict[str, None] = {}
+        self._urls: list[str] = []
+
+    def add(self, title: str, outlet: str, url: str) -> None:
+        if self._first_title is None:
+            self._first_title = title
+        self._count += 1
+        if outlet:
+            self._outlets.setdefault(outlet)
+        self._urls.append(url)
+
+    @property
+    def title(self) -> str:
+        title = self._first_title or ""
+        if self._count > 1:
+            title += f" and {self._count - 1} more"
+        return title
+
+    @property
+    def author(self) -> str:
+        return ", ".join(self._outlets)
+
+    @property
+    def subject(self) -> str:
+        return " ".join(self._urls)
 
 
 def append_notes(doc: QTextDocument, text: str) -> None:
@@ -398,8 +502,8 @@ def _following_line_tops(doc: QTextDocument, heading: QTextBlock, count: int) ->
 
 
 def _paint_article(
-    painter: QPainter, writer: QPdfWriter, page: _Page, article: _Laid, *, total: int,
-    archive_name: str,
+    painter: QPainter, writer: QPdfWriter, page: _Page, doc: QTextDocument, article: _Laid,
+    *, total: int, archive_name: str,
 ) -> None:
     body = page.body
     for i in range(article.pages):
@@ -408,11 +512,10 @@ def _paint_article(
             writer.newPage()
         painter.save()
         painter.translate(body.left(), body.top() - i * body.height())
-        article.doc.drawContents(painter, QRectF(0, i * body.height(), body.width(),
-                                                 body.height()))
+        doc.drawContents(painter, QRectF(0, i * body.height(), body.width(), body.height()))
         painter.restore()
         if i > 0:
-            _paint_header(painter, page, article.record)
+            _paint_header(painter, page, article.outlet, article.title)
         _paint_footer(painter, page, number + 1, total, archive_name)
 
 
@@ -432,16 +535,15 @@ def _running_metrics(painter: QPainter) -> QFontMetricsF:
     return QFontMetricsF(font, painter.device())
 
 
-def _paint_header(painter: QPainter, page: _Page, record: ArchivedArticle) -> None:
+def _paint_header(painter: QPainter, page: _Page, outlet: str, title: str) -> None:
     """Outlet left, title right, a hairline under both; not on an article's first page,
     where the title itself stands."""
-    article = record.article
     body = page.body
     painter.save()
     metrics = _running_metrics(painter)
     gap = metrics.averageCharWidth() * 4
-    outlet = metrics.elidedText(article.outlet, Qt.TextElideMode.ElideRight, body.width() / 3)
-    title = metrics.elidedText(article.title, Qt.TextElideMode.ElideRight,
+    outlet = metrics.elidedText(outlet, Qt.TextElideMode.ElideRight, body.width() / 3)
+    title = metrics.elidedText(title, Qt.TextElideMode.ElideRight,
                                body.width() - metrics.horizontalAdvance(outlet) - gap)
     painter.drawText(QPointF(body.left(), page.header_y), outlet)
     painter.drawText(QPointF(body.right() - metrics.horizontalAdvance(title), page.header_y),
@@ -484,22 +586,19 @@ def _check_target(target: Path) -> None:
                           "create it or choose another folder")
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``target``, then rename it into place."""
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise ExportError(str(target), f"cannot write the PDF: {exc.strerror or exc}",
-                          "check the folder is writable and has free space, "
-                          "or choose another location") from exc
+def _remove(temp: Path) -> None:
+    with contextlib.suppress(OSError):
+        temp.unlink()
+
+
+def _append_outline_and_subject(fh: BinaryIO, outline: Sequence[tuple[str, int]],
+                                subject: str) -> None:
+    """Append the outline and Subject update to the PDF in ``fh`` (open for reading and
+    writing); the PDF is mapped, not read, so only the objects the update changes are."""
+    fh.seek(0, os.SEEK_END)
+    with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as pdf:
+        update = outline_update(pdf, outline, subject)
+    fh.write(update)
 
 
 # --- outline and Subject: one incremental update -----------------------------------------------
@@ -507,10 +606,16 @@ def _write_atomically(target: Path, data: bytes) -> None:
 
 def add_outline_and_subject(pdf: bytes, outline: Sequence[tuple[str, int]],
                             subject: str) -> bytes:
-    """``pdf`` (as QPdfWriter wrote it) plus an outline and a Subject, as an incremental update.
+    """``pdf`` (as QPdfWriter wrote it) plus ``outline_update(pdf, outline, subject)``."""
+    return pdf + outline_update(pdf, outline, subject)
+
+
+def outline_update(pdf: _Pdf, outline: Sequence[tuple[str, int]], subject: str) -> bytes:
+    """What to append to ``pdf`` (as QPdfWriter wrote it) to add an outline and a Subject:
+    one incremental update.
 
     Args:
-        pdf: the complete PDF.
+        pdf: the complete PDF, as bytes or mapped from its file.
         outline: (title, 0-based page index) per entry, in order.
         subject: the Info ``/Subject`` (and XMP ``dc:description``).
 
@@ -521,7 +626,7 @@ def add_outline_and_subject(pdf: bytes, outline: Sequence[tuple[str, int]],
     root = int(_match(rb"/Root\s+(\d+)\s+0\s+R", trailer))
     info = int(_match(rb"/Info\s+(\d+)\s+0\s+R", trailer))
     ids = _match(rb"(/ID\s*\[[^\]]*\])", trailer)
-    prev = int(_match(rb"startxref\s+(\d+)", pdf[pdf.rindex(b"startxref"):]))
+    prev = int(_match(rb"startxref\s+(\d+)", pdf[_rindex(pdf, b"startxref"):]))
     table = _xref_offsets(pdf, prev)
 
     def read(number: int) -> bytes:
@@ -567,20 +672,21 @@ def add_outline_and_subject(pdf: bytes, outline: Sequence[tuple[str, int]],
             + xmp + b"\nendstream"
         )
     new_size = max(size, max(objects) + 1)
-    return _append_update(pdf, objects, new_size=new_size, root=root, info=info, ids=ids,
-                          prev=prev)
+    return _update(pdf, objects, new_size=new_size, root=root, info=info, ids=ids, prev=prev)
 
 
-def _append_update(pdf: bytes, objects: dict[int, bytes], *, new_size: int, root: int,
-                   info: int, ids: bytes, prev: int) -> bytes:
-    out = bytearray(pdf)
-    if not out.endswith(b"\n"):
+def _update(pdf: _Pdf, objects: dict[int, bytes], *, new_size: int, root: int, info: int,
+            ids: bytes, prev: int) -> bytes:
+    """The update's bytes; its offsets count from the start of ``pdf``."""
+    out = bytearray()
+    if pdf[-1:] != b"\n":
         out += b"\n"
+    start = len(pdf)
     offsets: dict[int, int] = {}
     for number in sorted(objects):
-        offsets[number] = len(out)
+        offsets[number] = start + len(out)
         out += f"{number} 0 obj\n".encode() + objects[number] + b"\nendobj\n"
-    xref_at = len(out)
+    xref_at = start + len(out)
     out += b"xref\n"
     for number in sorted(offsets):
         out += f"{number} 1\n{offsets[number]:010d} 00000 n \n".encode()
@@ -596,6 +702,21 @@ def _pdf_text(text: str) -> str:
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
+def _index(pdf: _Pdf, sub: bytes, start: int = 0) -> int:
+    """``bytes.index`` for bytes and mmap alike (mmap has ``find`` only)."""
+    at = pdf.find(sub, start)
+    if at < 0:
+        raise ValueError(f"unexpected PDF structure: no {sub!r}")
+    return at
+
+
+def _rindex(pdf: _Pdf, sub: bytes) -> int:
+    at = pdf.rfind(sub)
+    if at < 0:
+        raise ValueError(f"unexpected PDF structure: no {sub!r}")
+    return at
+
+
 def _match(pattern: bytes, data: bytes) -> bytes:
     found = re.search(pattern, data)
     if found is None:
@@ -603,17 +724,17 @@ def _match(pattern: bytes, data: bytes) -> bytes:
     return found.group(1)
 
 
-def _last_trailer(pdf: bytes) -> bytes:
-    start = pdf.rindex(b"trailer")
-    return pdf[start:pdf.index(b">>", start) + 2]
+def _last_trailer(pdf: _Pdf) -> bytes:
+    start = _rindex(pdf, b"trailer")
+    return pdf[start:_index(pdf, b">>", start) + 2]
 
 
-def _xref_offsets(pdf: bytes, at: int) -> dict[int, int]:
+def _xref_offsets(pdf: _Pdf, at: int) -> dict[int, int]:
     """Object number -> byte offset, from the classic cross-reference table at ``at``."""
-    if not pdf.startswith(b"xref", at):
+    if pdf[at:at + 4] != b"xref":
         raise ValueError("unexpected PDF structure: no xref table at startxref")
     offsets: dict[int, int] = {}
-    lines = iter(pdf[at + 4:pdf.index(b"trailer", at)].split())
+    lines = iter(pdf[at + 4:_index(pdf, b"trailer", at)].split())
     for first in lines:
         count = int(next(lines))
         for number in range(int(first), int(first) + count):
@@ -623,14 +744,14 @@ def _xref_offsets(pdf: bytes, at: int) -> dict[int, int]:
     return offsets
 
 
-def _object(pdf: bytes, table: dict[int, int], number: int) -> bytes:
+def _object(pdf: _Pdf, table: dict[int, int], number: int) -> bytes:
     """The text between ``N 0 obj`` and ``endobj``."""
     start = table.get(number)
     header = b"%d 0 obj" % number
-    if start is None or not pdf.startswith(header, start):
+    if start is None or pdf[start:start + len(header)] != header:
         raise ValueError(f"unexpected PDF structure: no object {number}")
     body_start = start + len(header)
-    return pdf[body_start:pdf.index(b"endobj", body_start)].strip()
+    return pdf[body_start:_index(pdf, b"endobj", body_start)].strip()
 
 
 def _dict_body(obj: bytes) -> bytes:

@@ -1,13 +1,19 @@
 """Which articles a batch export takes: a section with its subsections, or a search's hits.
 
 No Qt imports: ``broadsheet export-pdf --section/--search`` and the window's tree and search
-results call these same functions, so both pick the same articles in the same order. Only
-queries through ``Archive``; no SQL here.
+results call these same functions, so both pick the same articles in the same order, and both
+hand the PDF export an ``ArticleSequence`` that reads each article only when it is asked for.
+Only queries through ``Archive``; no SQL here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import overload
+
 from desktop.data.archive import Archive, SummaryOrder
+from desktop.data.article import ArchivedArticle
+from desktop.errors import ArticleNotFoundError
 
 #: At most this many hits of a search go into one PDF.
 SEARCH_EXPORT_LIMIT = 1000
@@ -68,3 +74,57 @@ def search_article_ids(
     first, at most ``limit`` of them."""
     hits = archive.search(query, limit=limit, outlet=outlet, section=section)
     return [hit.id for hit in hits]
+
+
+class ArticleSequence(Sequence[ArchivedArticle]):
+    """The articles ``ids`` of ``archive``, read one at a time when indexed.
+
+    Holds the ids and nothing else: an export of 20,000 articles never has more than the one
+    it is setting in memory. Each access reads the article again (``Archive.get``).
+    """
+
+    def __init__(self, archive: Archive, ids: Iterable[int]) -> None:
+        self._archive = archive
+        self._ids = tuple(ids)
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return self._ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> ArchivedArticle: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> ArticleSequence: ...
+
+    def __getitem__(self, index: int | slice) -> ArchivedArticle | ArticleSequence:
+        """The article at ``index`` (read now), or a sequence of a slice of the ids.
+
+        Raises:
+            ArticleNotFoundError: the article is no longer in the archive.
+        """
+        if isinstance(index, slice):
+            return ArticleSequence(self._archive, self._ids[index])
+        return self._archive.get(self._ids[index])
+
+
+def notes_by_article(archive: Archive, notes: Iterable[tuple[str, str]],
+                     ids: Iterable[int]) -> dict[int, str]:
+    """The notes ``(url, text)`` on the articles ``ids`` of ``archive``, by article id.
+
+    One lookup per note, not per article (a batch can hold thousands of articles); a note
+    whose URL is not in the archive, or on an article not in ``ids``, is left out.
+    """
+    wanted = set(ids)
+    found: dict[int, str] = {}
+    for url, text in notes:
+        try:
+            article_id = archive.resolve(url)
+        except ArticleNotFoundError:
+            continue
+        if article_id in wanted:
+            found[article_id] = text
+    return found

@@ -3,9 +3,10 @@
 QtWidgets lives here; the export itself is ``desktop.pdf.export_pdf``, the same function the
 CLI calls. ``PdfExport`` runs it on a worker thread (QtGui only there: the worker builds, lays
 out and paints the documents and never touches a widget) and reports progress through a
-signal; ``ExportProgressDialog`` shows it with a Cancel that stops between articles, leaving
-no file. When an exported article has a note, a small options dialog first asks whether to add
-the notes as an appendix. Failures the user can act on (``BroadsheetError``) are shown in a
+signal; ``ExportProgressDialog`` shows it ("Preparing article k of n", then "Writing article k
+of n") with a Cancel that stops between articles, in either stage, leaving no file. When an
+exported article has a note, a small options dialog first asks whether to add the notes as an
+appendix. Failures the user can act on (``BroadsheetError``) are shown in a
 plain-text message box; anything else is a bug and goes to the application's excepthook.
 """
 
@@ -193,9 +194,9 @@ class CancelSwitch:
     """Cancel for one export: asked for on the GUI thread, honoured by the worker between
     articles.
 
-    Once the worker has set the last article it writes the PDF whatever happens, so a request
-    after that point is refused: the reader is never told "cancelled" about a file that was
-    then written.
+    Once the worker has finished the file it renames it into place whatever happens, so a
+    request after that point is refused: the reader is never told "cancelled" about a file
+    that was then written.
     """
 
     def __init__(self) -> None:
@@ -211,7 +212,8 @@ class CancelSwitch:
             return self._requested
 
     def checkpoint(self, *, last: bool = False) -> None:
-        """Called by the worker between articles; ``last`` commits to writing the file.
+        """Called by the worker between articles; ``last`` commits to renaming the file into
+        place.
 
         Raises:
             ExportCancelledError: cancel was asked for.
@@ -225,14 +227,15 @@ class CancelSwitch:
 class PdfExport(QObject):
     """One PDF export of archive articles, run on a worker thread.
 
-    The worker opens its own connection to the archive, reads the articles and hands them to
-    ``desktop.pdf.export_pdf`` (QtGui only: the documents are built, laid out and painted on
-    the worker, which never touches a widget). ``export_pdf`` writes a temporary file and
-    renames it into place, so a cancel or a failure leaves no file and an existing target as
-    it was.
+    The worker opens its own connection to the archive and hands ``desktop.pdf.export_pdf`` an
+    ``ArticleSequence`` over it, which reads each article when it is set (QtGui only: the
+    documents are built, laid out and painted on the worker, which never touches a widget).
+    ``export_pdf`` writes a temporary file and renames it into place, so a cancel or a
+    failure leaves no file and an existing target as it was.
 
     Signals:
-        progressed(int, int): articles set so far, and in all (delivered on the GUI thread).
+        progressed(int, int): steps done and in all, as ``export_pdf`` reports them (two
+            per article; delivered on the GUI thread).
         finished(bool): True when the PDF was written, False when it was cancelled.
         failed(object): the exception that stopped the export: a ``BroadsheetError``, or
             any other (a bug) for the caller to re-raise.
@@ -267,26 +270,24 @@ class PdfExport(QObject):
         run_in_background(self._work, self._on_work_done, self._on_work_failed)
 
     def cancel(self) -> bool:
-        """Stop after the article being set; False when the PDF is already being written."""
+        """Stop after the article being set or written; False when the finished PDF is
+        already being renamed into place."""
         return self._cancel.request()
 
     def _work(self) -> bool:
         """The worker: read, set and write. Never touches a widget."""
         from desktop.pdf import export_pdf
+        from desktop.selection import ArticleSequence
 
         archive = self._archive.reopen()
         try:
-            records = []
-            for article_id in self._ids:
-                self._cancel.checkpoint()
-                records.append(archive.get(article_id))
-
             def report(done: int, total: int) -> None:
                 self._cancel.checkpoint(last=done == total)
                 self._relay(done, total)
 
-            export_pdf(records, self._target, archive_name=self._archive.path.name,
-                       images=archive, progress=report, notes=self._notes)
+            export_pdf(ArticleSequence(archive, self._ids), self._target,
+                       archive_name=self._archive.path.name, images=archive, progress=report,
+                       notes=self._notes)
         except ExportCancelledError:
             # Leaving this block drops the traceback, and with it the documents built on this
             # thread: they are freed here, not on the GUI thread.
@@ -306,8 +307,9 @@ class PdfExport(QObject):
 
 
 class ExportProgressDialog(QProgressDialog):
-    """The progress of one ``PdfExport``: article k of n, and Cancel until the file is being
-    written (the worker no longer stops then).
+    """The progress of one ``PdfExport``: "Preparing article k of n" (set, pages counted),
+    then "Writing article k of n", and Cancel until the finished file is renamed into place
+    (the worker no longer stops then).
 
     A batch shows it at once; a single article only when it takes longer than
     ``SINGLE_ARTICLE_DELAY_MS``, so a quick export does not flash a dialog.
@@ -318,8 +320,8 @@ class ExportProgressDialog(QProgressDialog):
         self._job = job
         self._done = 0
         self.setWindowTitle("Export PDF")
-        self.setLabelText(self._label(0, job.total))
-        self.setRange(0, job.total)
+        self.setLabelText(self._label(0, 2 * job.total))
+        self.setRange(0, 2 * job.total)
         self.cancel_button = QPushButton("Cancel", self)
         self.setCancelButton(self.cancel_button)
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -332,11 +334,15 @@ class ExportProgressDialog(QProgressDialog):
         job.progressed.connect(self._on_job_progressed)
 
     def _label(self, done: int, total: int) -> str:
+        """What the worker is doing after ``done`` of ``total`` steps (two per article)."""
+        articles = total // 2
         if done >= total:
-            return f"Writing {self._job.target.name}…"
-        if total == 1:
+            return f"Saving {self._job.target.name}…"
+        if articles == 1:
             return "Exporting the article…"
-        return f"Exporting article {done + 1} of {total}…"
+        if done < articles:
+            return f"Preparing article {done + 1} of {articles}…"
+        return f"Writing article {done - articles + 1} of {articles}…"
 
     def _on_job_progressed(self, done: int, total: int) -> None:
         # setValue() of a modal progress dialog processes events, so a later report can be

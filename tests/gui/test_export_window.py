@@ -22,7 +22,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop import textdoc
+from desktop import pdf, textdoc
 from desktop.data.archive import Archive
 from desktop.data.importer import import_seeds
 from desktop.ui import export, library, mainwindow
@@ -150,7 +150,8 @@ def choose_in_context_menus(monkeypatch: pytest.MonkeyPatch, text: str) -> list[
 class ProgressSpy:
     """What the progress dialog said, and on which threads documents were built.
 
-    ``cancel_after``: click Cancel once this many articles are set.
+    ``cancel_after``: click Cancel once this many steps are done (an article is two: set and
+    counted, then painted).
     """
 
     cancel_after: int | None = None
@@ -158,8 +159,9 @@ class ProgressSpy:
     visible_at_cancel: bool | None = None
     cancel_enabled_at_end: bool | None = None
     built_on: list[threading.Thread] = field(default_factory=list)
-    # The worker waits for this before building the article after the cancel: the click
-    # lands between two articles whatever the machine's speed.
+    painted: int = 0
+    # The worker waits for this before the step after the cancel: the click lands between two
+    # steps whatever the machine's speed.
     clicked: threading.Event = field(default_factory=threading.Event)
 
 
@@ -186,16 +188,27 @@ def spy(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> ProgressSpy:
             recorder.cancel_enabled_at_end = self.cancel_button.isEnabled()
             super().finish()
 
-    original = textdoc.build_document
+    def wait_for_cancel() -> None:
+        started = len(recorder.built_on) + recorder.painted
+        if recorder.cancel_after is not None and started > recorder.cancel_after:
+            assert recorder.clicked.wait(10), "Cancel was never clicked"
+
+    original_build = textdoc.build_document
+    original_paint = pdf._paint_article
 
     def build_document(*args: Any, **kwargs: Any) -> Any:
         recorder.built_on.append(threading.current_thread())
-        if recorder.cancel_after is not None and len(recorder.built_on) > recorder.cancel_after:
-            assert recorder.clicked.wait(10), "Cancel was never clicked"
-        return original(*args, **kwargs)
+        wait_for_cancel()
+        return original_build(*args, **kwargs)
+
+    def paint_article(*args: Any, **kwargs: Any) -> None:
+        recorder.painted += 1
+        wait_for_cancel()
+        original_paint(*args, **kwargs)
 
     monkeypatch.setattr(export, "ExportProgressDialog", SpiedProgressDialog)
     monkeypatch.setattr("desktop.pdf.build_document", build_document)
+    monkeypatch.setattr("desktop.pdf._paint_article", paint_article)
     return recorder
 
 
@@ -348,10 +361,13 @@ def test_search_results_export_every_hit_in_rank_order(
     assert proposed == ["harbour.pdf"]
     assert_one_article_per_entry(tmp_path / "harbour.pdf", HARBOUR_RANKED)
     assert boxes.texts() == [f"Exported 6 articles to harbour.pdf.\n\nFolder: {tmp_path}"]
-    # Progress counted the articles on the dialog, and Cancel went once the file was
-    # being written; the documents were built off the GUI thread.
-    assert spy.labels == [f"Exporting article {k} of 6…" for k in range(1, 7)] + [
-        "Writing harbour.pdf…"]
+    # Progress counted the articles on the dialog, first set, then written, and Cancel went
+    # once the file was complete; the documents were built off the GUI thread.
+    assert spy.labels == (
+        [f"Preparing article {k} of 6…" for k in range(1, 7)]
+        + [f"Writing article {k} of 6…" for k in range(1, 7)]
+        + ["Saving harbour.pdf…"]
+    )
     assert spy.cancel_enabled_at_end is False
     assert len(spy.built_on) == 6
     assert all(t is not threading.main_thread() for t in spy.built_on)
@@ -377,24 +393,35 @@ def test_the_results_context_menu_exports_with_the_search_filters(
 # --- cancel and failure ---------------------------------------------------------------------
 
 
+PREPARING = [f"Preparing article {k} of 6…" for k in range(1, 7)]
+WRITING = [f"Writing article {k} of 6…" for k in range(1, 7)]
+
+
 @pytest.mark.parametrize("existing", [False, True], ids=["new file", "existing file"])
+@pytest.mark.parametrize(
+    ("cancel_after", "built", "painted", "labels"),
+    [(1, 2, 0, PREPARING[:2]), (8, 6, 3, PREPARING + WRITING[:3])],
+    ids=["while preparing", "while writing"],
+)
 def test_cancel_stops_between_articles_and_leaves_no_file(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    boxes: Boxes, spy: ProgressSpy, existing: bool,
+    boxes: Boxes, spy: ProgressSpy, existing: bool, cancel_after: int, built: int,
+    painted: int, labels: list[str],
 ) -> None:
     target = tmp_path / "harbour.pdf"
     if existing:
         target.write_bytes(b"%PDF-1.4 the reader's earlier export")
     answer_save_dialog(monkeypatch, target)
     search(qtbot, window, "harbour")
-    spy.cancel_after = 1
+    spy.cancel_after = cancel_after
 
     assert window.export_search_results() is None
 
-    # Article 2 was being set when Cancel was clicked; nothing after it was started.
+    # The article after the last reported was being set (or painted) when Cancel was
+    # clicked; nothing after it was started.
     assert spy.visible_at_cancel is True
-    assert len(spy.built_on) == 2
-    assert spy.labels == ["Exporting article 1 of 6…", "Exporting article 2 of 6…"]
+    assert (len(spy.built_on), spy.painted) == (built, painted)
+    assert spy.labels == labels
     assert boxes.shown == []
     if existing:
         assert target.read_bytes() == b"%PDF-1.4 the reader's earlier export"

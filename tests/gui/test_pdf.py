@@ -11,9 +11,11 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -23,12 +25,13 @@ from PySide6.QtGui import QDesktopServices, QImage, QPageSize, QPdfWriter, QText
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop import __version__
+from desktop import __version__, pdf
 from desktop.data.archive import Archive
 from desktop.data.article import ArchivedArticle, Block, Gallery, GalleryItem, Paragraph
 from desktop.errors import ExportError
-from desktop.pdf import _lay_out, _page_geometry, export_pdf
+from desktop.pdf import _lay_out, _page_geometry, export_pdf, progress_stage
 from desktop.render import RenderOptions
+from desktop.selection import ArticleSequence
 from desktop.textdoc import PLACEHOLDER_SIZE, ArticleDocument, build_document
 from desktop.ui.export import export_articles_dialog
 
@@ -615,3 +618,143 @@ def test_gallery_images_from_the_archive_are_printed(
     text = pdf_text(path)
     for n in range(1, 5):
         assert f"{n}/4 Photo caption {n} — AP" in text
+
+
+# --- long batches: each article read when set, laid out again to be painted -----------------
+
+
+class _CountingArchive:
+    """The module archive, counting reads and how many records read are still alive."""
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+        self.reads = 0
+        self.most_alive = 0
+        self._alive: weakref.WeakSet[ArchivedArticle] = weakref.WeakSet()
+
+    def get(self, article_id: int) -> ArchivedArticle:
+        self.reads += 1
+        record = self._archive.get(article_id)
+        self._alive.add(record)
+        self.most_alive = max(self.most_alive, len(self._alive))
+        return record
+
+    def image(self, image_id: int) -> bytes | None:
+        return self._archive.image(image_id)
+
+
+def _batch_ids(archive: Archive) -> list[int]:
+    """Five articles, the seed (several pages, a gallery) among them."""
+    ids = archive.ids_imported_since(None)
+    seed = archive.resolve(SEED_URL)
+    return [seed, *[i for i in ids if i != seed][:4]]
+
+
+def _export_batch(archive: Archive, path: Path, keep: int, monkeypatch: pytest.MonkeyPatch,
+                  progress: Callable[[int, int], None] | None = None) -> _CountingArchive:
+    counting = _CountingArchive(archive)
+    ids = _batch_ids(archive)
+    monkeypatch.setattr(pdf, "KEEP_LAID_OUT", keep)
+    export_pdf(ArticleSequence(counting, ids), path,  # type: ignore[arg-type]
+               archive_name="Test archive", images=archive, progress=progress,
+               notes={ids[1]: "My note on the second article.\nA second line."})
+    return counting
+
+
+def _pdftotext_pages(path: Path) -> list[str]:
+    result = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                            text=True, check=True, timeout=60)
+    return result.stdout.split("\f")[:-1]
+
+
+def test_a_long_batch_gives_the_same_pdf_as_one_kept_in_memory(
+    qapp: object, module_archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    kept, streamed = tmp_path / "kept.pdf", tmp_path / "streamed.pdf"
+    _export_batch(module_archive, kept, 100, monkeypatch)
+    _export_batch(module_archive, streamed, 2, monkeypatch)
+
+    pages = _pdftotext_pages(streamed)
+    assert len(pages) > 5
+    assert pages == _pdftotext_pages(kept)
+    for k, text in enumerate(pages, start=1):
+        assert f"Page {k} of {len(pages)}" in text
+    assert "My note on the second article." in "".join(pages)
+    assert outline(streamed) == outline(kept)
+    assert len(outline(streamed)) == 5
+    info, kept_info = PdfReader(streamed).metadata, PdfReader(kept).metadata
+    assert info is not None and kept_info is not None
+    for key in ("/Title", "/Author", "/Subject"):
+        assert info[key] == kept_info[key]
+    assert str(info["/Title"]).endswith(" and 4 more")
+
+
+def test_a_long_batch_reads_each_article_when_it_is_set_and_keeps_none(
+    qapp: object, module_archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    counting = _export_batch(module_archive, tmp_path / "out.pdf", 2, monkeypatch)
+    assert counting.reads == 10  # counted, then painted
+    assert counting.most_alive <= 3
+
+
+def test_progress_prepares_then_writes_and_reports_the_last_step_before_the_rename(
+    qapp: object, module_archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    target = tmp_path / "out.pdf"
+    reports: list[tuple[int, int]] = []
+    at_last: list[str] = []
+
+    def progress(done: int, total: int) -> None:
+        reports.append((done, total))
+        if done == total:
+            (temp,) = tmp_path.glob(".out.pdf.*.part")
+            data = temp.read_bytes()
+            assert data.startswith(b"%PDF") and data.endswith(b"%%EOF\n")
+            at_last.extend(p.name for p in tmp_path.iterdir())
+
+    _export_batch(module_archive, target, 2, monkeypatch, progress)
+    assert reports == [(k, 10) for k in range(1, 11)]
+    assert [progress_stage(*r) for r in reports] == (
+        [("preparing", k, 5) for k in range(1, 5)] + [("writing", k, 5) for k in range(0, 6)]
+    )
+    assert len(at_last) == 1 and at_last[0] != "out.pdf"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]
+
+
+class _StopError(Exception):
+    """Stands in for the window's cancel."""
+
+
+def test_a_stop_while_writing_leaves_the_existing_pdf_and_no_other_file(
+    qapp: object, module_archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    target = tmp_path / "kept.pdf"
+    target.write_bytes(b"%PDF-1.4 the reader's earlier export")
+
+    def progress(done: int, total: int) -> None:
+        if done == 7:  # article 2 of 5 painted
+            raise _StopError
+
+    with pytest.raises(_StopError):
+        _export_batch(module_archive, target, 2, monkeypatch, progress)
+    assert target.read_bytes() == b"%PDF-1.4 the reader's earlier export"
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.pdf"]
+
+
+def test_an_article_laid_out_differently_the_second_time_is_an_export_error(
+    qapp: object, module_archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built: list[int] = []
+    original = pdf.build_document
+
+    def changing(record: ArchivedArticle, *args: Any, **kwargs: Any) -> QTextDocument:
+        doc = original(record, *args, **kwargs)
+        if record.id in built:  # the second layout gains three pages of text
+            pdf.append_notes(doc, "A line that was not there.\n" * 150)
+        built.append(record.id)
+        return doc
+
+    monkeypatch.setattr(pdf, "build_document", changing)
+    with pytest.raises(ExportError, match="article 1 of 5 came out on .* pages when written"):
+        _export_batch(module_archive, tmp_path / "out.pdf", 2, monkeypatch)
+    assert list(tmp_path.iterdir()) == []

@@ -7,9 +7,12 @@ from collections.abc import Iterator
 import pytest
 
 from desktop.data.archive import Archive
+from desktop.data.article import ArchivedArticle
 from desktop.data.importer import import_seeds
 from desktop.selection import (
+    ArticleSequence,
     in_section,
+    notes_by_article,
     parse_section_ref,
     search_article_ids,
     section_article_ids,
@@ -104,3 +107,46 @@ def test_search_selection_is_the_ranked_hits_with_filters(sections_archive: Arch
     assert len(in_world) == 4
     assert search_article_ids(sections_archive, "harbour", limit=2) == ranked[:2]
     assert search_article_ids(sections_archive, "nothingmatchesthis") == []
+
+
+class CountingArchive:
+    """Answers ``get`` from the sections archive and counts the reads."""
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+        self.read: list[int] = []
+
+    def get(self, article_id: int) -> ArchivedArticle:
+        self.read.append(article_id)
+        return self._archive.get(article_id)
+
+
+def test_article_sequence_reads_an_article_only_when_it_is_asked_for(
+    sections_archive: Archive,
+) -> None:
+    ids = section_article_ids(sections_archive, "The Independent")
+    counting = CountingArchive(sections_archive)
+    articles = ArticleSequence(counting, ids)  # type: ignore[arg-type]
+
+    assert len(articles) == len(ids) and counting.read == []
+    assert articles[1].id == ids[1] and articles[-1].id == ids[-1]
+    assert counting.read == [ids[1], ids[-1]]
+    tail = articles[2:]
+    assert isinstance(tail, ArticleSequence) and tail.ids == tuple(ids[2:])
+    assert counting.read == [ids[1], ids[-1]]
+    assert [a.article.url for a in articles] == urls_of(sections_archive, ids)
+    with pytest.raises(IndexError):
+        articles[len(ids)]
+
+
+def test_notes_by_article_keeps_the_notes_on_the_chosen_articles(
+    sections_archive: Archive,
+) -> None:
+    ids = search_article_ids(sections_archive, "harbour")
+    first, second = urls_of(sections_archive, ids[:2])
+    notes = [(first, "On the first."), ("https://example.org/not-archived", "Elsewhere."),
+             (second + "?utm_source=x", "On the second.")]
+    found = notes_by_article(sections_archive, notes, ids[:1])
+    assert found == {ids[0]: "On the first."}
+    assert notes_by_article(sections_archive, notes, ids) == {
+        ids[0]: "On the first.", ids[1]: "On the second."}
