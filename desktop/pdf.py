@@ -604,12 +604,6 @@ def _append_outline_and_subject(fh: BinaryIO, outline: Sequence[tuple[str, int]]
 # --- outline and Subject: one incremental update -----------------------------------------------
 
 
-def add_outline_and_subject(pdf: bytes, outline: Sequence[tuple[str, int]],
-                            subject: str) -> bytes:
-    """``pdf`` (as QPdfWriter wrote it) plus ``outline_update(pdf, outline, subject)``."""
-    return pdf + outline_update(pdf, outline, subject)
-
-
 def outline_update(pdf: _Pdf, outline: Sequence[tuple[str, int]], subject: str) -> bytes:
     """What to append to ``pdf`` (as QPdfWriter wrote it) to add an outline and a Subject:
     one incremental update.
