@@ -131,7 +131,10 @@ def export_pdf(
     ensure_gui_application()
     temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     try:
-        fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
+        # O_BINARY (Windows only): a descriptor opened in text mode would turn every "\n"
+        # that Qt writes through it into "\r\n".
+        flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        fd = os.open(temp, flags, 0o666)
         with os.fdopen(fd, "r+b") as fh:
             pdf = QFile()
             if not pdf.open(fd, QIODevice.OpenModeFlag.WriteOnly):
