@@ -202,21 +202,14 @@ class LibraryController(QObject):
 
         One lookup per note, not per article: a batch can hold thousands of articles.
         """
+        from desktop.selection import notes_by_article  # with an export, not at start
+
         w = self._window
         try:
             notes = w.userdata.notes()
-        except UserDataError:
+            return notes_by_article(w.archive, ((n.url, n.text) for n in notes), article_ids)
+        except BroadsheetError:  # notes or archive unreadable: the export goes on without
             return {}
-        wanted = set(article_ids)
-        found: dict[int, str] = {}
-        for note in notes:
-            try:
-                article_id = w.archive.resolve(note.url)
-            except BroadsheetError:
-                continue
-            if article_id in wanted:
-                found[article_id] = note.text
-        return found
 
     # -- slots -------------------------------------------------------------------------------
 
