@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_search.add_argument("query", metavar="QUERY")
     _add_sub_db(p_search)
     p_search.add_argument("--limit", type=_positive_int, default=20)
+    p_search.add_argument(
+        "--in", dest="within", metavar="OUTLET[/SECTION]",
+        help="only this outlet, or this section of it and the sections below",
+    )
     p_search.add_argument("--json", action="store_true")
 
     p_pdf = sub.add_parser("export-pdf", help="export articles to a PDF file")
@@ -277,9 +281,11 @@ def _block_text(block: Block) -> list[str]:
 
 def _cmd_search(args: argparse.Namespace) -> int:
     from desktop.data.archive import Archive
+    from desktop.selection import parse_section_ref
 
+    outlet, section = parse_section_ref(args.within) if args.within else (None, None)
     with Archive(_db_path(args)) as archive:
-        hits = archive.search(args.query, limit=args.limit)
+        hits = archive.search(args.query, limit=args.limit, outlet=outlet, section=section)
     if args.json:
         rows = [
             {"id": h.id, "url": h.url, "title": h.title, "outlet": h.outlet,
@@ -289,7 +295,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
     if not hits:
-        print(f"no articles match {args.query!r}", file=sys.stderr)
+        where = f" in {args.within}" if args.within else ""
+        print(f"no articles match {args.query!r}{where}", file=sys.stderr)
     bold = sys.stdout.isatty()
     for rank, hit in enumerate(hits, start=1):
         where = " · ".join(x for x in (hit.outlet, " / ".join(hit.section)) if x)

@@ -285,6 +285,26 @@ def test_search_text_lists_title_place_and_snippet(
     assert len(lines) == 3
 
 
+def test_search_in_an_outlet_or_a_section_keeps_only_its_hits(
+    archive_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def outlets(*where: str) -> set[str]:
+        code, out, err = run(capsys, "search", "the", "--db", archive_path, "--json",
+                             "--limit", "100", *where)
+        assert (code, err) == (0, "")
+        return {hit["outlet"] for hit in json.loads(out)}
+
+    everything = outlets()
+    assert len(everything) > 1 and "The Independent" in everything
+    assert outlets("--in", "The Independent") == {"The Independent"}
+    code, out, _ = run(capsys, "search", "mosul", "--db", archive_path, "--json",
+                       "--in", "The Independent/News/World")
+    assert code == 0 and SEED_URL in {hit["url"] for hit in json.loads(out)}
+    assert run(capsys, "search", "mosul", "--db", archive_path, "--in",
+               "The Independent/Sport") == (0, "", "no articles match 'mosul' in "
+                                                  "The Independent/Sport\n")
+
+
 def test_search_limit(archive_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "search", "the", "--db", archive_path, "--json", "--limit", "1")
     assert code == 0
