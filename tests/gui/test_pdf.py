@@ -278,6 +278,37 @@ def test_cli_export_prints_the_path_and_exits_0(
     assert path.read_bytes().startswith(b"%PDF-")
 
 
+def test_cli_batch_export_shows_both_stages_on_a_terminal_only(
+    qapp: object, archive_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+
+    from desktop.cli import main
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    with Archive(archive_path) as archive:
+        count = sum(g.count for g in archive.sections("The Independent"))
+    assert count > 1
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    out = tmp_path / "independent.pdf"
+    argv = ["export-pdf", "--section", "The Independent", "--db", str(archive_path), "-o"]
+    assert main([*argv, str(out)]) == 0
+    drawn = terminal.getvalue()
+    # Every article is prepared (its pages counted) before the first one is written.
+    assert f"] 1/{count}" in drawn.split("\rwriting")[0]
+    assert drawn.index("\rpreparing [") < drawn.index(f"\rwriting [{'.' * 30}] 0/{count}")
+    assert drawn.endswith(f"\rwriting [{'#' * 30}] {count}/{count}\n")
+    assert capsys.readouterr().out.strip() == str(out)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: no bar
+    assert main([*argv, str(tmp_path / "again.pdf")]) == 0
+    assert sys.stderr.getvalue() == ""
+
+
 def test_cli_pdfa_writes_pdfa_1b_identification(
     pdfa_cli: tuple[subprocess.CompletedProcess[str], Path],
 ) -> None:
