@@ -62,3 +62,18 @@ def archive(archive_path: Path) -> Iterator[Archive]:
     opened = Archive(archive_path)
     yield opened
     opened.close()
+
+
+def pdf_outline(path: Path) -> list[tuple[str, int]]:
+    """(title, 0-based page) of each top-level outline entry of the PDF at ``path``."""
+    from pypdf import PdfReader
+    from pypdf.generic import Destination
+
+    reader = PdfReader(path)
+    entries = []
+    for item in reader.outline:
+        assert isinstance(item, Destination), "nested outline entries"
+        page = reader.get_destination_page_number(item)
+        assert page is not None, f"outline entry {item.title!r} points at no page"
+        entries.append((str(item.title), page))
+    return entries

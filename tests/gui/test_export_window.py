@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
-from pypdf.generic import Destination
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -29,7 +27,7 @@ from desktop.ui import export, library, mainwindow
 from desktop.ui.export import PdfExport
 from desktop.ui.mainwindow import MainWindow
 from desktop.ui.models import NodeKind, Role
-from tests.conftest import TEST_SEEDS_DIR
+from tests.conftest import TEST_SEEDS_DIR, pdf_outline
 
 # The offscreen platform says this on every show(); harmless (PLATFORM-NOTES.md).
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -215,18 +213,6 @@ def spy(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> ProgressSpy:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def outline(path: Path) -> list[tuple[str, int]]:
-    """(title, 0-based page) of each top-level outline entry."""
-    reader = PdfReader(path)
-    entries = []
-    for item in reader.outline:
-        assert isinstance(item, Destination), "nested outline entries"
-        page = reader.get_destination_page_number(item)
-        assert page is not None
-        entries.append((str(item.title), page))
-    return entries
-
-
 def page_text(path: Path, page: int) -> str:
     """pdftotext's text of one page (0-based), all spacing as one space."""
     result = subprocess.run(
@@ -239,7 +225,7 @@ def page_text(path: Path, page: int) -> str:
 def assert_one_article_per_entry(path: Path, titles: list[str]) -> None:
     """The outline lists ``titles`` in order, each entry on the page its article starts,
     which pdftotext reads as beginning with that title."""
-    entries = outline(path)
+    entries = pdf_outline(path)
     assert [title for title, _ in entries] == titles
     pages = [page for _, page in entries]
     assert pages == sorted(set(pages)) and pages[0] == 0
@@ -306,7 +292,7 @@ def test_an_outlet_exports_every_section_in_tree_order(
 
     # Sections by path: News/UK, News/UK/Home News, News/World (+ Americas, Middle East),
     # News/Worldwide; the seed in News/UK/Home News is the test seeds' Independent article.
-    titles = [title for title, _ in outline(tmp_path / "independent.pdf")]
+    titles = [title for title, _ in pdf_outline(tmp_path / "independent.pdf")]
     archive = window.archive
     expected = [s.title for g in archive.sections("The Independent")
                 for s in archive.summaries_in("The Independent", g.name)]
@@ -386,7 +372,7 @@ def test_the_results_context_menu_exports_with_the_search_filters(
         window.results_view.visualRect(window.results_model.index(0, 0)).center())
 
     assert menus == [["Export results as PDF…"]]
-    assert [t for t, _ in outline(tmp_path / "world-harbour.pdf")] == HARBOUR_IN_WORLD
+    assert [t for t, _ in pdf_outline(tmp_path / "world-harbour.pdf")] == HARBOUR_IN_WORLD
     assert len(boxes.shown) == 1
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, Destination, StreamObject
+from pypdf.generic import ArrayObject, StreamObject
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -34,6 +34,7 @@ from desktop.render import RenderOptions
 from desktop.selection import ArticleSequence
 from desktop.textdoc import PLACEHOLDER_SIZE, ArticleDocument, build_document
 from desktop.ui.export import export_articles_dialog
+from tests.conftest import pdf_outline
 
 SEED_URL = (
     "http://www.independent.co.uk/news/world/middle-east/mosul-offensive-latest-isis-escape-"
@@ -76,18 +77,6 @@ def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "desktop", *map(str, args)],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False,
     )
-
-
-def outline(path: Path) -> list[tuple[str, int]]:
-    """(title, 0-based page) of each top-level outline entry."""
-    reader = PdfReader(path)
-    entries = []
-    for item in reader.outline:
-        assert isinstance(item, Destination), "nested outline entries"
-        page = reader.get_destination_page_number(item)
-        assert page is not None, f"outline entry {item.title!r} points at no page"
-        entries.append((str(item.title), page))
-    return entries
 
 
 # --- module fixtures: export once, inspect many times ---------------------------------------
@@ -238,7 +227,7 @@ def test_seed_pdf_embeds_every_font(seed_pdf: Path) -> None:
 
 def test_single_article_has_one_outline_entry_and_a4_pages(seed_pdf: Path) -> None:
     reader = PdfReader(seed_pdf)
-    assert outline(seed_pdf) == [(reader.metadata.title, 0)]  # type: ignore[union-attr]
+    assert pdf_outline(seed_pdf) == [(reader.metadata.title, 0)]  # type: ignore[union-attr]
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
 
@@ -333,7 +322,7 @@ def test_cli_section_exports_each_article_from_a_new_page_with_an_outline(
     assert result.returncode == 0, result.stderr
     titles = sorted(s.title for name in ("News/UK/Home News", "News/World/Middle East")
                     for s in module_archive.summaries_in("The Independent", name))
-    entries = outline(path)
+    entries = pdf_outline(path)
     assert sorted(title for title, _ in entries) == titles and len(entries) == 2
     pages = page_texts(path)
     starts = [page for _, page in entries]
@@ -358,7 +347,7 @@ def test_cli_search_exports_every_hit_into_one_pdf(archive_path: Path, out_dir: 
     assert result.returncode == 0, result.stderr
     hits = module_archive.search("the", limit=1000)
     assert len(hits) > 2
-    assert [title for title, _ in outline(path)] == [h.title for h in hits]
+    assert [title for title, _ in pdf_outline(path)] == [h.title for h in hits]
 
 
 def test_cli_unknown_article_exits_2_with_one_line(archive_path: Path, out_dir: Path) -> None:
@@ -603,7 +592,7 @@ def test_export_dialog_writes_the_pdf_and_offers_the_folder(
 
     assert Path(proposed[0]).name == "Mosul - day 12 - b.pdf"
     assert written == tmp_path / "chosen.pdf"
-    assert outline(written) == [(archive.get(article_id).article.title, 0)]
+    assert pdf_outline(written) == [(archive.get(article_id).article.title, 0)]
     assert [b.textFormat() for b in boxes.shown] == [Qt.TextFormat.PlainText]
     assert boxes.shown[0].text().startswith("Exported the article to chosen.pdf.")
     assert opened == [QUrl.fromLocalFile(str(tmp_path))]
@@ -711,8 +700,8 @@ def test_a_long_batch_gives_the_same_pdf_as_one_kept_in_memory(
     for k, text in enumerate(pages, start=1):
         assert f"Page {k} of {len(pages)}" in text
     assert "My note on the second article." in "".join(pages)
-    assert outline(streamed) == outline(kept)
-    assert len(outline(streamed)) == 5
+    assert pdf_outline(streamed) == pdf_outline(kept)
+    assert len(pdf_outline(streamed)) == 5
     info, kept_info = PdfReader(streamed).metadata, PdfReader(kept).metadata
     assert info is not None and kept_info is not None
     for key in ("/Title", "/Author", "/Subject"):

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -39,31 +40,42 @@ NOT_BEFORE_FIRST_PAINT = (
     "desktop.ui.gallery",
     "desktop.ui.notes",
     "PySide6.QtNetwork",
-    # Only type checkers need it (desktop/ui/override.py); ~8 ms to import.
+    # Not a dependency (desktop/override.py stands in for its override); ~8 ms to import.
     "typing_extensions",
     # Only without --data-dir (or BROADSHEET_DATA_DIR) is the per-user folder looked up.
     "platformdirs",
 )
 
 
-def modules_after_first_paint(tmp_path: Path, archive_path: Path, *args: str) -> set[str]:
-    """The modules loaded once ``broadsheet --screenshot`` has painted and saved the window."""
+def first_paint_report(
+    tmp_path: Path, archive_path: Path, setup: str, report: str, *args: str
+) -> dict[str, Any]:
+    """Run ``broadsheet --screenshot`` in a fresh interpreter: ``setup`` (Python lines) runs
+    first, ``report`` (an expression over what they defined) is printed as JSON once the
+    window has been painted and saved; the start must succeed."""
     out = tmp_path / "first-paint.png"
     code = (
-        "import json, sys\n"
+        f"import json\n{setup}"
         "from desktop.cli import main\n"
         f"status = main(['--data-dir', {str(tmp_path / 'data')!r}, '--db', "
         f"{str(archive_path)!r}, *{list(args)!r}, '--screenshot', {str(out)!r}])\n"
-        "print(json.dumps({'status': status, 'modules': sorted(sys.modules)}))\n"
+        f"print(json.dumps({{'status': status, 'report': {report}}}))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     env.pop("BROADSHEET_DATA_DIR", None)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=env, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.splitlines()[-1])
-    assert report["status"] == 0
+    printed = json.loads(result.stdout.splitlines()[-1])
+    assert printed["status"] == 0
     assert out.stat().st_size > 0
+    return dict(printed["report"])
+
+
+def modules_after_first_paint(tmp_path: Path, archive_path: Path, *args: str) -> set[str]:
+    """The modules loaded once ``broadsheet --screenshot`` has painted and saved the window."""
+    report = first_paint_report(tmp_path, archive_path, "import sys\n",
+                                "{'modules': sorted(sys.modules)}", *args)
     return set(report["modules"])
 
 
@@ -123,9 +135,8 @@ def test_garbage_collection_is_back_on_when_the_window_is_shown(
     tmp_path: Path, archive_path: Path
 ) -> None:
     """The start runs without automatic collection; the window itself must not."""
-    out = tmp_path / "first-paint.png"
-    code = (
-        "import gc, json\n"
+    setup = (
+        "import gc\n"
         "import desktop.ui.app as app\n"
         "seen = []\n"
         "shoot = app._screenshot\n"
@@ -133,19 +144,11 @@ def test_garbage_collection_is_back_on_when_the_window_is_shown(
         "    seen.append(gc.isenabled())\n"
         "    return shoot(window, out)\n"
         "app._screenshot = recording\n"
-        "from desktop.cli import main\n"
-        f"status = main(['--data-dir', {str(tmp_path / 'data')!r}, '--db', "
-        f"{str(archive_path)!r}, '--screenshot', {str(out)!r}])\n"
-        "print(json.dumps({'status': status, 'seen': seen, 'frozen': gc.get_freeze_count(),"
-        " 'enabled': gc.isenabled()}))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("BROADSHEET_DATA_DIR", None)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=env, cwd=tmp_path, timeout=120)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.splitlines()[-1])
-    assert report["status"] == 0
+    report = first_paint_report(
+        tmp_path, archive_path, setup,
+        "{'seen': seen, 'frozen': gc.get_freeze_count(), 'enabled': gc.isenabled()}",
+    )
     assert report["seen"] == [True]
     assert report["enabled"]
     assert report["frozen"] > 0  # the start's long-lived objects are left out of collections
