@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytestqt.qtbot import QtBot
 
-from desktop.data.archive import Archive
 from desktop.ui.mainwindow import GALLERY_TAB, MainWindow
 from tests.conftest import ROOT
 
@@ -100,11 +98,8 @@ def test_the_first_paint_leaves_import_merge_and_export_code_unloaded(
 
 
 def test_the_gallery_built_on_first_show_shows_the_article_opened_before(
-    qtbot: QtBot, archive: Archive
+    window: MainWindow,
 ) -> None:
-    window = MainWindow(archive, theme="light")
-    qtbot.addWidget(window)
-    window.show()
     window.open_reference(MOSUL_URL)
     assert window.current is not None
     photos = sum(len(g.items) for g in window.current.article.galleries)
@@ -113,22 +108,17 @@ def test_the_gallery_built_on_first_show_shows_the_article_opened_before(
     assert window.tabs.currentIndex() == GALLERY_TAB
     assert window.gallery.isVisible()
     assert window.gallery.model().rowCount() == photos
-    window.search_bar.shutdown()
 
 
 def test_the_notes_panel_built_on_first_show_holds_the_open_articles_note(
-    qtbot: QtBot, archive: Archive
+    window: MainWindow,
 ) -> None:
-    window = MainWindow(archive, theme="light")
-    qtbot.addWidget(window)
-    window.show()
     window.open_reference(MOSUL_URL)
     assert window.current is not None
     window.userdata.set_note(window.current.article.url, "Check the militia's name.")
     window.commands.notes.trigger()
     assert window.notes.isVisible()
     assert window.notes.text() == "Check the militia's name."
-    window.search_bar.shutdown()
 
 
 def test_garbage_collection_is_back_on_when_the_window_is_shown(
