@@ -20,7 +20,6 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import peak_rss_kb  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (  # noqa: E402
     QTextBrowser,
     QTreeView,
 )
+from rss import peak_rss_kb  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 800
 PARAGRAPH = "A paragraph of body text, long enough to wrap over several lines of the reader. " * 6

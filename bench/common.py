@@ -97,7 +97,7 @@ def run_child(
 
     Output goes through temporary files, so a chatty child never blocks on a full pipe. The
     child's memory is not measured here: on Linux a child's ru_maxrss includes the parent's
-    RSS at fork time, so a child reports its own peak with ``peak_rss_kb()``.
+    RSS at fork time, so a child reports its own peak with ``rss.peak_rss_kb()``.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -112,25 +112,6 @@ def run_child(
             seconds, code,
             out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
         )
-
-
-def peak_rss_kb() -> int:
-    """This process's peak resident set size in KiB.
-
-    Linux: ``VmHWM`` of /proc/self/status, which belongs to the process's own address space.
-    ``ru_maxrss`` (the fallback elsewhere) also counts the parent's RSS at fork time when the
-    process was started by exec from a large parent.
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    import resource
-
-    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def cpu_model() -> str:

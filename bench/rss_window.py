@@ -21,9 +21,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import peak_rss_kb  # noqa: E402
 from PySide6.QtCore import QModelIndex  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from rss import peak_rss_kb  # noqa: E402
 
 from desktop.data.archive import Archive  # noqa: E402
 from desktop.errors import BroadsheetError  # noqa: E402
