@@ -347,6 +347,38 @@ def test_a_failed_batch_leaves_the_archive_as_before_it(
         assert len(archive.search("story")) == 5
 
 
+def test_a_failed_batch_of_a_new_archive_rolls_its_whole_transaction_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A new archive indexed as it is written commits every 4 files, in batches of 2.
+    db = tmp_path / "a.db"
+    folder = tmp_path / "in"
+    for i in range(7):
+        write_seed(folder / f"{i}.txt", guardian(f"story-{i}"), f"Story number {i}.")
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importer, "_FRESH_TRANSACTION_FILES", 4)
+    real_insert = importer._ArchiveWriter._insert
+    calls = {"articles": 0}
+
+    def failing_insert(self: Any, table: str, rows: Any, **kwargs: Any) -> None:
+        if table == "articles":
+            calls["articles"] += 1
+            if calls["articles"] == 4:
+                raise RuntimeError("power cut")
+        real_insert(self, table, rows, **kwargs)
+
+    monkeypatch.setattr(importer._ArchiveWriter, "_insert", failing_insert)
+    with pytest.raises(RuntimeError, match="power cut"):
+        import_seeds([folder], db, workers=2)
+    assert rows(db, "SELECT source_file FROM articles ORDER BY id") == [
+        (str(folder / f"{i}.txt"),) for i in range(4)]
+    monkeypatch.setattr(importer._ArchiveWriter, "_insert", real_insert)
+    report = import_seeds([folder], db, workers=2)
+    assert counts(report) == (3, 0, 4, 0, 0)
+    with Archive(db) as archive:
+        assert len(archive.search("story")) == 7
+
+
 def test_unwritable_archive_is_an_archive_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
@@ -519,7 +551,7 @@ def test_parallel_parsing_gives_the_same_archive(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_batch: int
 ) -> None:
     # With 7 files per batch, a URL's later file often comes in a later batch than its first.
-    monkeypatch.setattr(importer, "_FRESH_BATCH_SIZE", fresh_batch)
+    monkeypatch.setattr(importer, "_FRESH_TRANSACTION_FILES", fresh_batch)
     folder = tmp_path / "in"
     folder.mkdir()
     bodies = corpus_files(80)
