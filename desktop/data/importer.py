@@ -100,6 +100,8 @@ _FTS_BULK_HASHSIZE = 64 * 1024 * 1024
 # least this old when the file was read: a rewrite within one tick of a coarse file-system
 # clock (2 s on FAT) keeps the time, and perhaps the size.
 _STAT_SETTLE_NS = 2_000_000_000
+# Opening a seed to read its bytes (binary on Windows too, where os.open reads text).
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 # The sources of the code that turns seed bytes into an article (beside this module).
 _PARSER_SOURCES = ("seed.py", "urls.py", "article.py")
 
@@ -369,8 +371,15 @@ def _read_seed(source: str) -> tuple[bytes, tuple[int, int] | None] | None:
             return None
         # Taken before the read: a write after it changes the time that is recorded.
         settled = time.time_ns() - info.st_mtime_ns >= _STAT_SETTLE_NS
-        with open(source, "rb") as fh:
-            data = fh.read()
+        # os.read, not open(): the file object costs more than the read of a small file.
+        fd = os.open(source, _READ_FLAGS)
+        try:
+            parts = [os.read(fd, info.st_size + 1)]
+            while parts[-1]:  # until the end, wherever that is now
+                parts.append(os.read(fd, 1 << 16))
+        finally:
+            os.close(fd)
+        data = b"".join(parts) if len(parts) > 2 else parts[0]
     except (OSError, ValueError):
         return None
     settled = settled and len(data) == info.st_size
