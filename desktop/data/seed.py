@@ -90,6 +90,25 @@ def _fix_characters(text: str) -> str:
     return _NEEDS_FIX.sub(lambda m: _TEXT_FIXES[m[0]], text)
 
 
+# What _fix_characters changes, as UTF-8 writes it: ASCII controls, C1 controls (U+0080 to
+# U+009F), U+2028 and U+2029, and U+FEFF. Bytes that are not UTF-8 are read as cp1252, which
+# gives none of these.
+_ASCII_FIXES = bytes(ord(ch) for ch in _TEXT_FIXES if ch.isascii())
+_UTF8_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+_UTF8_SEPARATORS = re.compile(rb"\xe2\x80[\xa8\xa9]")
+
+
+def _utf8_needs_no_fix(data: bytes) -> bool:
+    """True when UTF-8 ``data`` decodes to a text ``_fix_characters`` leaves as it is (False
+    when unsure). Scanning the bytes costs 6 µs a seed, the decoded text 15 µs."""
+    return (
+        len(data.translate(None, _ASCII_FIXES)) == len(data)
+        and (b"\xc2" not in data or _UTF8_C1.search(data) is None)
+        and (b"\xa8" not in data and b"\xa9" not in data or _UTF8_SEPARATORS.search(data) is None)
+        and b"\xef" not in data  # U+FEFF (and every character from U+F000 to U+FFFF)
+    )
+
+
 def decode_seed(data: bytes, source: str) -> str:
     """Seed bytes as text with LF line ends, NFC-normalised.
 
@@ -102,13 +121,19 @@ def decode_seed(data: bytes, source: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         codec = "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
         text = data[2:].decode(codec, errors="replace")
+        if "\x00" in text:
+            raise _binary(source)
+        fixed = False
     else:
+        # UTF-8 has a NUL character only where the bytes have one, and cp1252 has none.
         if b"\x00" in data:
             raise _binary(source)
-        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors=_CP1252_ERRORS)
-    if "\x00" in text:
-        raise _binary(source)
-    text = _fix_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
+        data = data.removeprefix(codecs.BOM_UTF8)
+        text = data.decode("utf-8", errors=_CP1252_ERRORS)
+        fixed = _utf8_needs_no_fix(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not fixed:
+        text = _fix_characters(text)
     return unicodedata.normalize("NFC", text)
 
 

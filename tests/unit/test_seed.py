@@ -22,10 +22,13 @@ from desktop.data.article import (
     article_to_json,
 )
 from desktop.data.seed import (
+    _CP1252_ERRORS,
     _TEXT_FIXES,
     MAX_SEED_BYTES,
     MISSING_COUNTS_WARNING,
+    _fix_characters,
     _parse,
+    _utf8_needs_no_fix,
     parse_seed,
     parse_seed_bytes,
     split_credit,
@@ -180,6 +183,23 @@ def test_control_characters_are_dropped_and_spaces_collapsed() -> None:
 def test_every_character_decoding_fixes_is_unprintable() -> None:
     """decode_seed skips its search for them in a text that str.isprintable() passes."""
     assert not [ch for ch in _TEXT_FIXES if ch.isprintable()]
+
+
+def test_the_byte_check_sees_every_character_decoding_fixes() -> None:
+    """decode_seed skips _fix_characters for UTF-8 bytes _utf8_needs_no_fix passes."""
+    assert _utf8_needs_no_fix("plain ’quoted’ text£\n".encode())
+    for ch in _TEXT_FIXES:
+        assert not _utf8_needs_no_fix(f"a{ch}b".encode()), repr(ch)
+    # Bytes that are not UTF-8 are read as cp1252, which gives none of them.
+    for byte in range(0x80, 0x100):
+        assert not set(bytes([byte]).decode("utf-8", _CP1252_ERRORS)) & set(_TEXT_FIXES)
+
+
+@given(st.binary(max_size=40) | st.text(max_size=20).map(str.encode))
+def test_bytes_the_byte_check_passes_need_no_fixing(data: bytes) -> None:
+    text = data.decode("utf-8", _CP1252_ERRORS)
+    if _utf8_needs_no_fix(data):
+        assert _fix_characters(text) == text
 
 
 @pytest.mark.parametrize(
