@@ -96,6 +96,21 @@ def test_schema_has_every_table_and_the_fts_tokenizer(tmp_path: Path) -> None:
     assert {r[1] for r in rows(db, "PRAGMA table_info(images)")} == {"id", "data", "mime"}
 
 
+def test_article_row_is_the_row_an_import_stores(tmp_path: Path) -> None:
+    """The benchmark's baseline loads ``_article_row``'s rows: they must be the real ones."""
+    db = tmp_path / "a.db"
+    import_seeds([SEED_FILE], db)
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    stored = dict(conn.execute("SELECT * FROM articles").fetchone())
+    conn.close()
+    article = seed_module.parse_seed(SEED_FILE)
+    row = importer._article_row(str(SEED_FILE), article, article.content_hash, stored["id"],
+                                stored["version"], stored["imported_at"])
+    assert row == stored
+    assert list(row) == list(importer._ARTICLE_COLUMNS)
+
+
 def test_meta_records_schema_build_time_and_app_version(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     import_seeds([SEED_FILE], db)
@@ -328,12 +343,12 @@ def test_a_failed_batch_leaves_the_archive_as_before_it(
     real_insert = importer._ArchiveWriter._insert
     calls = {"articles": 0}
 
-    def failing_insert(self: Any, table: str, rows: Any, **kwargs: Any) -> None:
+    def failing_insert(self: Any, table: str, *args: Any, **kwargs: Any) -> None:
         if table == "articles":
             calls["articles"] += 1
             if calls["articles"] == 2:
                 raise RuntimeError("power cut")
-        real_insert(self, table, rows, **kwargs)
+        real_insert(self, table, *args, **kwargs)
 
     monkeypatch.setattr(importer._ArchiveWriter, "_insert", failing_insert)
     with pytest.raises(RuntimeError, match="power cut"):
@@ -360,12 +375,12 @@ def test_a_failed_batch_of_a_new_archive_rolls_its_whole_transaction_back(
     real_insert = importer._ArchiveWriter._insert
     calls = {"articles": 0}
 
-    def failing_insert(self: Any, table: str, rows: Any, **kwargs: Any) -> None:
+    def failing_insert(self: Any, table: str, *args: Any, **kwargs: Any) -> None:
         if table == "articles":
             calls["articles"] += 1
             if calls["articles"] == 4:
                 raise RuntimeError("power cut")
-        real_insert(self, table, rows, **kwargs)
+        real_insert(self, table, *args, **kwargs)
 
     monkeypatch.setattr(importer._ArchiveWriter, "_insert", failing_insert)
     with pytest.raises(RuntimeError, match="power cut"):
