@@ -519,15 +519,19 @@ class _Writings:
     def __init__(self, slug: Sequence[str], texts: Iterable[str]) -> None:
         self._slug_length = len(slug)
         # All texts searched in one pass; "\n" keeps words from running across texts.
-        kept: list[str] = []
-        budget = _TITLE_TEXT_LIMIT
-        for text in texts:
-            if budget <= 0:
-                break
-            kept.append(text[:budget])
-            budget -= len(kept[-1])
+        kept = list(texts)
+        lengths = list(map(len, kept))
+        if sum(lengths) >= _TITLE_TEXT_LIMIT:  # seldom: the texts are cut at the limit
+            given, kept = kept, []
+            budget = _TITLE_TEXT_LIMIT
+            for text in given:
+                if budget <= 0:
+                    break
+                kept.append(text[:budget])
+                budget -= len(kept[-1])
+            lengths = list(map(len, kept))
         # Where each text starts in the joined one: sentence starts are judged within a text.
-        self._starts = list(itertools.accumulate((len(t) + 1 for t in kept[:-1]), initial=0))
+        self._starts = list(itertools.accumulate((n + 1 for n in lengths[:-1]), initial=0))
         self._text = joined = "\n".join(kept)
         self._low = joined.lower()
         # Lower-casing keeps every offset unless a character lower-cases to two (İ) or a

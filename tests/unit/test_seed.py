@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 from collections import Counter
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from desktop.data import seed as seed_module
 from desktop.data.article import (
     ArchivedArticle,
     Article,
@@ -539,6 +541,28 @@ def test_lines_of_one_paragraph_chunk_are_separate_paragraphs() -> None:
 def title_of(url: str, *paragraphs: str) -> str:
     data = f"{url}\n1\n2\n" + "\n\n".join(paragraphs)
     return parse_seed_bytes(data.encode(), "t.txt").title
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [["abcd", "", "efgh"], ["abcdef", "ghijkl", "", "mn"], ["abcdefghij", "", "kl"],
+     ["abcdefghijk"], ["abc", "defghij", ""], []],
+)
+def test_title_search_reads_the_texts_up_to_the_limit(
+    monkeypatch: pytest.MonkeyPatch, texts: list[str]
+) -> None:
+    monkeypatch.setattr(seed_module, "_TITLE_TEXT_LIMIT", 10)
+    kept: list[str] = []
+    budget = 10
+    for text in texts:  # the texts in full, the last one cut, none after the limit
+        if budget <= 0:
+            break
+        kept.append(text[:budget])
+        budget -= len(kept[-1])
+    writings = seed_module._Writings(["a"], iter(texts))
+    assert writings._text == "\n".join(kept)
+    assert writings._starts == list(
+        itertools.accumulate((len(t) + 1 for t in kept[:-1]), initial=0))
 
 
 def test_title_writes_runs_the_way_the_body_does() -> None:
