@@ -791,6 +791,10 @@ class _ArchiveWriter:
         bulk = expected >= existing * _REBUILD_RATIO
         self.rebuild_fts = stale or (bulk and not index_as_you_go)
         self.fresh_index = existing == 0 and not self.rebuild_fts
+        # An archive empty before this import holds only the URLs it wrote since: a batch
+        # looks up only those of its URLs (on a bulk load, looking up all of them took 8% of
+        # this process's instructions, each new URL a search of the growing index).
+        self._written: set[str] | None = set() if existing == 0 else None
         # Files per transaction, and how many went into the open one.
         self._transaction_files = _FRESH_TRANSACTION_FILES if self.fresh_index else BATCH_SIZE
         self._files_in_transaction = 0
@@ -1115,7 +1119,10 @@ class _ArchiveWriter:
         """Sort parsed items into new, updated and unchanged articles of ``batch``."""
         if not items:
             return
-        known = self._known({i.url for i in items})
+        urls = {i.url for i in items}
+        if self._written is not None:
+            urls &= self._written
+        known = self._known(urls)
         next_id = self._next_id()
         for item in items:
             row = item.row
@@ -1189,7 +1196,17 @@ class _ArchiveWriter:
         if batch.versions:
             self._insert("article_versions", _VERSION_ROW_COLUMNS, batch.versions)
         rows = batch.rows.values()
-        self._insert("articles", _ROW_COLUMNS, rows, replace=True)
+        # Only a row that takes the place of an archived one is written with REPLACE: such a
+        # statement makes the search indexes write out the words they hold in memory (FTS5
+        # does so at each statement savepoint), and a new archive's batches would each leave
+        # a segment to merge (ten times as many, and 8% more instructions for this process).
+        replaced = set(batch.replaced_ids)
+        self._insert("articles", _ROW_COLUMNS, [r for r in rows if r[0] not in replaced])
+        if replaced:
+            self._insert("articles", _ROW_COLUMNS, [r for r in rows if r[0] in replaced],
+                         replace=True)
+        if self._written is not None:
+            self._written.update(batch.rows)
         if not self.rebuild_fts:
             for table, columns in _FTS_INDEXES.items():
                 conn.executemany(
