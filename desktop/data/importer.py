@@ -42,6 +42,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as _dt
+import functools
 import hashlib
 import itertools
 import json
@@ -709,8 +710,15 @@ def _article_values(source: str, article: Article) -> tuple[Any, ...]:
         article.normalized_url, article.url, article.domain, article.outlet, section,
         article.date, article.title, article.score, article.comments, article.word_count,
         article.content_hash, source, _json_list(article.warnings), stored.layout,
-        stored.body_text, stored.captions_text, facet_tokens(article.outlet, section),
+        stored.body_text, stored.captions_text, _facets(article.outlet, section),
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _facets(outlet: str, section: str) -> str:
+    """``search.facet_tokens``, cached: a corpus has few outlets and sections, and each of
+    their tokens is a hash."""
+    return facet_tokens(outlet, section)
 
 
 def _article_row(
