@@ -49,6 +49,16 @@ def make(blocks: tuple[Block, ...] = EVERY_KIND, **changes: Any) -> Article:
     return dataclasses.replace(article, **changes) if changes else article
 
 
+@pytest.mark.parametrize(
+    "texts",
+    [[], [""], ["", ""], ["one"], [" lead and trail "], ["a\u00a0b\u2003c\td", "", "e\n\nf"],
+     ["x\x1fy", "\u3000", "z"]],
+)
+def test_word_count_counts_each_paragraphs_words(texts: list[str]) -> None:
+    article = make(tuple(Paragraph(t) for t in texts) + (Furniture("Read more"),))
+    assert article.word_count == sum(len(t.split()) for t in texts)
+
+
 def test_stored_blocks_hold_each_text_once_and_read_back_exactly() -> None:
     stored = store_blocks(EVERY_KIND)
     assert stored.body_text == (
