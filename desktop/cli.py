@@ -9,7 +9,6 @@ folder.
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import gc
 import json
 import os
@@ -18,17 +17,13 @@ import textwrap
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop import __version__, paths
-from desktop.data.article import (
-    ArchivedArticle,
-    Block,
-    Embed,
-    Gallery,
-    Paragraph,
-    article_to_json,
-)
 from desktop.errors import BroadsheetError
+
+if TYPE_CHECKING:
+    from desktop.data.article import ArchivedArticle, Block
 
 EXIT_OK = 0
 EXIT_SOME_REJECTED = 1
@@ -125,6 +120,8 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 def _log_bug(exc: BaseException) -> Path | None:
     """Write the traceback of a bug to the user log folder; return the file, or None."""
+    import datetime as _dt
+
     try:
         log_dir = paths.user_log_dir()
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -240,6 +237,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
     with Archive(_db_path(args)) as archive:
         record = archive.get(archive.resolve(args.article))
     if args.json:
+        from desktop.data.article import article_to_json
+
         print(json.dumps(article_to_json(record), ensure_ascii=False, indent=2))
     else:
         print(_article_text(record))
@@ -264,6 +263,8 @@ def _article_text(record: ArchivedArticle) -> str:
 
 
 def _block_text(block: Block) -> list[str]:
+    from desktop.data.article import Embed, Gallery, Paragraph
+
     if isinstance(block, Paragraph):
         return [textwrap.fill(block.text, 78, break_on_hyphens=False)]
     if isinstance(block, Gallery):

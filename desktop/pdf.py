@@ -56,8 +56,9 @@ from PySide6.QtGui import (
 from desktop import __version__
 from desktop.data.article import ArchivedArticle
 from desktop.errors import ExportError
-from desktop.render import PALETTES, UI_FONT_FAMILIES, RenderOptions
+from desktop.render import RenderOptions
 from desktop.textdoc import ImageSource, build_document
+from desktop.typography import PALETTES, UI_FONT_FAMILIES
 
 PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
 

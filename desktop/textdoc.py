@@ -15,7 +15,8 @@ from PySide6.QtGui import QColor, QFont, QImage, QTextCharFormat, QTextCursor, Q
 
 from desktop.data.article import ArchivedArticle, Gallery
 from desktop.override import override
-from desktop.render import BODY_FONT_FAMILIES, BODY_POINT_SIZE, RenderOptions, render_article
+from desktop.render import RenderOptions, render_article
+from desktop.typography import BODY_FONT_FAMILIES, BODY_POINT_SIZE
 
 IMAGE_SCHEME = "archive"
 #: Size of the placeholder drawn for an image the archive does not hold (matches render.py's

@@ -17,18 +17,17 @@ import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from desktop import paths
-from desktop.data.article import (
-    ArchivedArticle,
-    Article,
-    Block,
-    blocks_from_json,
-    blocks_from_storage,
-)
 from desktop.data.search import FACETS_COLUMN, facet_filter, has_prefix, to_fts_query
 from desktop.errors import ArchiveError, ArticleNotFoundError, BroadsheetError
+
+if TYPE_CHECKING:
+    # Loaded when the first article is read, not with the archive: the window opens its
+    # archive before its first paint, which shows no article (``article`` and the ``hashlib``
+    # it loads cost about 15 ms of the start).
+    from desktop.data.article import ArchivedArticle, Article, Block
 
 # The archive layout this code reads and the importer writes; an archive from a newer
 # Broadsheet (a higher number) is refused rather than misread. Schema 2 stores each text once
@@ -397,6 +396,8 @@ class Archive:
                 str(self.path), f"no article with id {article_id}",
                 "find one with `broadsheet search`",
             )
+        from desktop.data.article import ArchivedArticle
+
         row = rows[0]
         article = self._article(row[2:])
         return ArchivedArticle(row[0], article, row[1], row[-1]), str(row[-2])
@@ -566,6 +567,8 @@ def _blocks(blocks: str, body_text: str | None, captions_text: str | None) -> tu
     """Stored blocks of either schema: a layout into the two texts (schema 2), or the
     ``show --json`` blocks (schema 1: a list of objects). Told apart by the row, not the
     archive: an import may upgrade the file while it is open here."""
+    from desktop.data.article import blocks_from_json, blocks_from_storage
+
     if blocks.startswith("[{"):
         return blocks_from_json(json.loads(blocks))
     if body_text is None or captions_text is None:
@@ -577,6 +580,8 @@ def _blocks(blocks: str, body_text: str | None, captions_text: str | None) -> tu
 
 def _article(row: tuple[Any, ...]) -> Article:
     """An Article from the columns listed in ``_ARTICLE_COLUMNS``, in that order."""
+    from desktop.data.article import Article
+
     (url, normalized_url, domain, outlet, section, date, title, score, comments, blocks,
      body_text, captions_text, source_file, warnings, _content_hash, _imported_at) = row
     return Article(

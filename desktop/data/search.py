@@ -11,7 +11,6 @@ end); a trailing ``*`` makes a word a prefix (``isi*``).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -99,6 +98,8 @@ def highlight_terms(text: str) -> tuple[str, ...]:
 
 
 def _facet(kind: str, value: str) -> str:
+    import hashlib  # here: the window's start makes no facet, and hashlib costs it 4 ms
+
     digest = hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return f"{_FACET_MARK}{kind}{int.from_bytes(digest, 'big')}"
 

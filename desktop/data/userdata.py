@@ -21,7 +21,6 @@ Safety rules (issue 7):
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import math
 import sqlite3
@@ -33,7 +32,6 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from desktop import paths
-from desktop.data.urls import normalize_url
 from desktop.errors import BroadsheetError
 
 FILE_NAME = "userdata.db"
@@ -127,7 +125,17 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _now() -> str:
+    import datetime as _dt
+
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")
+
+
+def _url_key(url: str) -> str:
+    """The key of an article's rows: its normalised URL."""
+    # URL rules load when the first row is read or written, not when the window starts.
+    from desktop.data.urls import normalize_url
+
+    return normalize_url(url)
 
 
 def _hint_for(exc: Exception) -> str:
@@ -169,6 +177,8 @@ def _set_aside(path: Path) -> Path:
     SQLite itself has already dealt with any leftover ``-journal``/``-wal`` of the file when
     ``quick_check`` ran, so only the file is moved.
     """
+    import datetime as _dt
+
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.corrupt-{stamp}")
     counter = 1
@@ -361,18 +371,18 @@ class UserData:
             "the bookmark",
             "INSERT INTO bookmarks (url, title, added_at) VALUES (?, ?, ?) "
             "ON CONFLICT (url) DO UPDATE SET title = excluded.title",
-            (normalize_url(url), title, _now()),
+            (_url_key(url), title, _now()),
         )
 
     def remove_bookmark(self, url: str) -> bool:
         """Unstar an article; False when it was not starred."""
         changed = self._write(
-            "the bookmark", "DELETE FROM bookmarks WHERE url = ?", (normalize_url(url),)
+            "the bookmark", "DELETE FROM bookmarks WHERE url = ?", (_url_key(url),)
         )
         return changed > 0
 
     def is_bookmarked(self, url: str) -> bool:
-        return bool(self._rows("SELECT 1 FROM bookmarks WHERE url = ?", (normalize_url(url),)))
+        return bool(self._rows("SELECT 1 FROM bookmarks WHERE url = ?", (_url_key(url),)))
 
     def bookmarks(self) -> list[Bookmark]:
         """Every bookmark, the most recently starred first."""
@@ -390,7 +400,7 @@ class UserData:
             "INSERT INTO history (url, title, opened_at) VALUES (?, ?, ?) "
             "ON CONFLICT (url) DO UPDATE SET title = excluded.title, "
             "opened_at = excluded.opened_at",
-            (normalize_url(url), title, _now()),
+            (_url_key(url), title, _now()),
         )
 
     def recent(self, limit: int = 20) -> list[HistoryEntry]:
@@ -418,19 +428,19 @@ class UserData:
             "INSERT INTO positions (url, fraction, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT (url) DO UPDATE SET fraction = excluded.fraction, "
             "updated_at = excluded.updated_at",
-            (normalize_url(url), value, _now()),
+            (_url_key(url), value, _now()),
         )
 
     def position(self, url: str) -> float | None:
         """Where the reader stopped in an article, or None if never recorded."""
-        rows = self._rows("SELECT fraction FROM positions WHERE url = ?", (normalize_url(url),))
+        rows = self._rows("SELECT fraction FROM positions WHERE url = ?", (_url_key(url),))
         return float(rows[0][0]) if rows else None
 
     # -- notes ------------------------------------------------------------------------------
 
     def set_note(self, url: str, text: str) -> None:
         """Save the note on an article in one transaction; a blank note deletes it."""
-        key = normalize_url(url)
+        key = _url_key(url)
         if not text.strip():
             self._write("the note", "DELETE FROM notes WHERE url = ?", (key,))
             return
@@ -444,7 +454,7 @@ class UserData:
 
     def note(self, url: str) -> str:
         """The note on an article; "" when there is none."""
-        rows = self._rows("SELECT text FROM notes WHERE url = ?", (normalize_url(url),))
+        rows = self._rows("SELECT text FROM notes WHERE url = ?", (_url_key(url),))
         return str(rows[0][0]) if rows else ""
 
     def notes(self) -> list[Note]:

@@ -69,12 +69,10 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.data.archive import Archive, SearchHit
-from desktop.data.article import ArchivedArticle
 from desktop.data.search import highlight_terms
 from desktop.data.userdata import UserData, UserDataError
 from desktop.errors import ArchiveError, BroadsheetError
 from desktop.override import override
-from desktop.render import RenderOptions, format_date
 from desktop.ui import userlists
 from desktop.ui.actions import Actions
 from desktop.ui.library import LibraryController
@@ -90,6 +88,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent
     from PySide6.QtWidgets import QDialog, QMessageBox
 
+    from desktop.data.article import ArchivedArticle
     from desktop.ui.gallery import GalleryView
     from desktop.ui.importing import ArchiveUpdates
     from desktop.ui.notes import NotesPanel
@@ -149,6 +148,8 @@ def system_is_dark() -> bool:
 
 def citation(record: ArchivedArticle) -> str:
     """Title, outlet, date and URL as one line to paste into notes."""
+    from desktop.render import format_date
+
     a = record.article
     parts = [f"“{a.title}”", a.outlet]
     if a.date:
@@ -680,6 +681,9 @@ class MainWindow(QMainWindow):
     def _render(self) -> None:
         if self._current is None:
             return
+        # The renderer loads with the first article (``typography`` serves the reader before).
+        from desktop.render import RenderOptions
+
         options = RenderOptions(
             theme=self.theme(),
             show_furniture=self.commands.show_furniture.isChecked(),

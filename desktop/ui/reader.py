@@ -33,15 +33,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.data.archive import Archive
-from desktop.data.article import ArchivedArticle
 from desktop.override import override
-from desktop.render import BODY_POINT_SIZE, PALETTES, READING_WIDTH_EM, RenderOptions
+from desktop.typography import BODY_POINT_SIZE, PALETTES, READING_WIDTH_EM
 
 if TYPE_CHECKING:
     # Imported where they are used (articles, images, find): the window's first paint shows
     # only a short message, and each PySide6 class costs its Python enums when first used.
     from PySide6.QtCore import QRegularExpression, QUrl
     from PySide6.QtGui import QImage, QResizeEvent, QTextCursor
+
+    from desktop.data.article import ArchivedArticle
+    from desktop.render import RenderOptions
 
 MAX_MATCHES = 10_000
 """Find stops counting here; the label then reads "k of 10000+"."""

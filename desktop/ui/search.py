@@ -13,7 +13,6 @@ No SQL here; the results model lives in ``models.py``.
 
 from __future__ import annotations
 
-import html
 import threading
 from typing import Any
 
@@ -287,6 +286,8 @@ class SearchHitDelegate(QStyledItemDelegate):
     def _document(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QTextDocument:
+        import html  # here: results are painted after the window's first paint
+
         palette: QPalette = option.palette
         muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
         section = index.data(Role.SECTION) or ()

@@ -26,7 +26,7 @@ from desktop import textdoc
 from desktop.data.archive import Archive
 from desktop.data.article import Furniture
 from desktop.data.importer import import_seeds
-from desktop.render import PALETTES, READING_WIDTH_EM
+from desktop.typography import PALETTES, READING_WIDTH_EM
 from desktop.ui.mainwindow import GALLERY_TAB, READER_TAB, RESULTS_PAGE, TREE_PAGE, MainWindow
 from desktop.ui.models import Role
 from desktop.ui.reader import ReaderView

@@ -42,6 +42,13 @@ NOT_BEFORE_FIRST_PAINT = (
     "typing_extensions",
     # Only without --data-dir (or BROADSHEET_DATA_DIR) is the per-user folder looked up.
     "platformdirs",
+    # The first paint shows no article: the renderer (the reader takes its measures from
+    # ``typography``), the article records, URL rules and hashing load with the first one.
+    "desktop.render",
+    "desktop.data.article",
+    "desktop.data.urls",
+    "hashlib",
+    "html",
 )
 
 

@@ -41,7 +41,7 @@ from desktop.data.urls import normalize_url
 from desktop.data.userarchive import ensure_user_archive
 from desktop.data.userdata import Setting, UserData, UserDataError
 from desktop.errors import ArchiveError, ArticleNotFoundError
-from desktop.render import PALETTES
+from desktop.typography import PALETTES
 from desktop.ui import export, importing
 from desktop.ui.app import forwarded_arguments, open_userdata
 from desktop.ui.instance import SingleInstance, default_name

@@ -20,7 +20,7 @@ DATA_MODULES = sorted(
     if p.stem != "__init__"
 )
 PLAIN_MODULES = ["desktop.cli", "desktop.errors", "desktop.paths"] + (
-    ["desktop.render"] if (ROOT / "desktop" / "render.py").exists() else []
+    ["desktop.render", "desktop.typography"] if (ROOT / "desktop" / "render.py").exists() else []
 )
 
 

@@ -22,7 +22,6 @@ from desktop.data.article import (
 )
 from desktop.filenames import MAX_LENGTH, safe_filename
 from desktop.render import (
-    PALETTES,
     RenderOptions,
     format_date,
     gallery_heading,
@@ -30,6 +29,7 @@ from desktop.render import (
     meta_line,
     render_article,
 )
+from desktop.typography import PALETTES
 
 HOSTILE = (
     '<img src="file:///etc/passwd">',
