@@ -58,6 +58,8 @@ class Setting(StrEnum):
     SPLITTER_SIZES = "splitter_sizes"
     ZOOM = "zoom"
     THEME = "theme"
+    # Whether the OS asked for a dark colour scheme when the window last asked it.
+    SYSTEM_DARK = "system_dark"
     # The bundled archive that passed its integrity check (``userarchive.bundled_fingerprint``).
     BUNDLED_CHECKED = "bundled_checked"
 

@@ -9,18 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QColor,
-    QIcon,
-    QKeySequence,
-    QPainter,
-    QPen,
-    QPixmap,
-    QPolygonF,
-)
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QWidget
 
 StandardKey = QKeySequence.StandardKey
@@ -32,67 +21,64 @@ GLYPH = "#858585"
 """The toolbar's arrows and export page: a mid grey that reads on light and dark bars."""
 ICON_SIZES = (16, 18, 24, 32)
 
+# The toolbar's icons are drawn as SVG, in pixels of each size, and rasterised by Qt's SVG
+# image plugin. Not with QPainter: its pen and brush calls take ``Qt`` enums among their
+# overloads, and the first such call makes PySide6 build the whole ``Qt`` namespace before
+# the window's first paint (``lazyqt.py``). Strokes join and end as QPainter's default pen did.
+_STROKE = 'fill="none" stroke-linejoin="bevel" stroke-linecap="square"'
+
+
+def _points(points: list[tuple[float, float]]) -> str:
+    return " ".join(f"{x:.3f},{y:.3f}" for x, y in points)
+
+
+def _pixmap(size: int, shapes: str) -> QPixmap:
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+           f'viewBox="0 0 {size} {size}">{shapes}</svg>')
+    pixmap = QPixmap()
+    pixmap.loadFromData(svg.encode("ascii"), "SVG")
+    return pixmap
+
 
 def _star_pixmap(size: int, filled: bool) -> QPixmap:
     """A five-pointed star: amber when filled (bookmarked), a grey outline when not."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
     centre, outer, inner = size / 2, size / 2 - 1.5, size / 5
     points = []
     for k in range(10):
         radius, angle = (outer if k % 2 == 0 else inner), k * math.pi / 5
-        points.append(QPointF(centre + radius * math.sin(angle),
-                              centre + 0.6 - radius * math.cos(angle)))
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor(STAR_FILL if filled else STAR_OUTLINE), 1.4))
-    painter.setBrush(QColor(STAR_FILL) if filled else Qt.BrushStyle.NoBrush)
-    painter.drawPolygon(QPolygonF(points))
-    painter.end()
-    return pixmap
-
-
-def _blank(size: int) -> tuple[QPixmap, QPainter]:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    return pixmap, painter
+        points.append((centre + radius * math.sin(angle),
+                       centre + 0.6 - radius * math.cos(angle)))
+    fill = STAR_FILL if filled else "none"
+    outline = STAR_FILL if filled else STAR_OUTLINE
+    return _pixmap(size, f'<polygon points="{_points(points)}" fill="{fill}" '
+                         f'stroke="{outline}" stroke-width="1.4" stroke-linejoin="bevel"/>')
 
 
 def _arrow_pixmap(size: int, forward: bool) -> QPixmap:
     """A solid triangle pointing left (back) or right (forward)."""
-    pixmap, painter = _blank(size)
     centre, half_height, half_width = size / 2, size * 0.36, size * 0.27
     tip, base = (centre + half_width, centre - half_width) if forward else (
         centre - half_width, centre + half_width)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(GLYPH))
-    painter.drawPolygon(QPolygonF([QPointF(tip, centre), QPointF(base, centre - half_height),
-                                   QPointF(base, centre + half_height)]))
-    painter.end()
-    return pixmap
+    triangle = [(tip, centre), (base, centre - half_height), (base, centre + half_height)]
+    return _pixmap(size, f'<polygon points="{_points(triangle)}" fill="{GLYPH}"/>')
 
 
 def _export_pixmap(size: int) -> QPixmap:
     """A page with a folded corner and an arrow down into it: save the article as a file."""
-    pixmap, painter = _blank(size)
-    s, pen = size, QPen(QColor(GLYPH), max(1.2, size / 14))
+    s, width = size, max(1.2, size / 14)
     left, right, top, bottom, fold = 0.2 * s, 0.8 * s, 0.08 * s, 0.92 * s, 0.22 * s
-    painter.setPen(pen)
-    painter.drawPolyline(QPolygonF([
-        QPointF(right - fold, top), QPointF(left, top), QPointF(left, bottom),
-        QPointF(right, bottom), QPointF(right, top + fold), QPointF(right - fold, top),
-        QPointF(right - fold, top + fold), QPointF(right, top + fold),
-    ]))
+    page = [
+        (right - fold, top), (left, top), (left, bottom), (right, bottom), (right, top + fold),
+        (right - fold, top), (right - fold, top + fold), (right, top + fold),
+    ]
     centre = s / 2
-    painter.drawLine(QPointF(centre, 0.34 * s), QPointF(centre, 0.72 * s))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(GLYPH))
-    painter.drawPolygon(QPolygonF([QPointF(centre, 0.8 * s), QPointF(centre - 0.15 * s, 0.6 * s),
-                                   QPointF(centre + 0.15 * s, 0.6 * s)]))
-    painter.end()
-    return pixmap
+    head = [(centre, 0.8 * s), (centre - 0.15 * s, 0.6 * s), (centre + 0.15 * s, 0.6 * s)]
+    stroke = f'{_STROKE} stroke="{GLYPH}" stroke-width="{width:.3f}"'
+    return _pixmap(size, (
+        f'<polyline points="{_points(page)}" {stroke}/>'
+        f'<line x1="{centre}" y1="{0.34 * s:.3f}" x2="{centre}" y2="{0.72 * s:.3f}" {stroke}/>'
+        f'<polygon points="{_points(head)}" fill="{GLYPH}"/>'
+    ))
 
 
 def _icon(draw: Callable[[int], QPixmap]) -> QIcon:
@@ -117,7 +103,7 @@ def export_icon() -> QIcon:
 def star_icon() -> QIcon:
     """The bookmark star: an outline, filled when the action is checked."""
     icon = QIcon()
-    for size in (16, 18, 24, 32):
+    for size in ICON_SIZES:
         icon.addPixmap(_star_pixmap(size, False), QIcon.Mode.Normal, QIcon.State.Off)
         icon.addPixmap(_star_pixmap(size, True), QIcon.Mode.Normal, QIcon.State.On)
     return icon

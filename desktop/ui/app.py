@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QEventLoop,
     QMessageLogContext,
-    Qt,
     QTimer,
     QtMsgType,
     qInstallMessageHandler,
@@ -42,6 +41,7 @@ from desktop.cli import EXIT_ERROR, EXIT_OK, _log_bug
 from desktop.data.archive import Archive
 from desktop.data.userdata import Setting, UserData, UserDataError
 from desktop.errors import ArchiveError, BroadsheetError
+from desktop.ui.lazyqt import Qt
 from desktop.ui.mainwindow import MainWindow
 
 if TYPE_CHECKING:
@@ -195,6 +195,7 @@ def _check_bundled_once(window: MainWindow) -> None:
 
 
 def _after_first_paint(window: MainWindow, notices: list[str], restore: bool) -> None:
+    window.check_system_scheme()
     if restore:
         from desktop.ui.session import reopen_last_article
 
@@ -304,6 +305,7 @@ def _self_test(window: MainWindow) -> int:
     """Open the first article, its gallery, a search and (when it exists) a PDF export."""
     steps: list[tuple[str, Callable[[], None]]] = [
         ("check the bundled archive", lambda: _check_bundled_now(window)),
+        ("draw the toolbar icons", lambda: _check_icons(window)),
         ("open the first article", lambda: _check_first_article(window)),
         ("show the gallery", lambda: _check_gallery(window)),
         ("search", lambda: _check_search(window)),
@@ -328,6 +330,14 @@ def _check_bundled_now(window: MainWindow) -> None:
         from desktop.data.userarchive import check_bundled
 
         check_bundled(window.archive.path)
+
+
+def _check_icons(window: MainWindow) -> None:
+    # They are SVG drawn by Qt's image plugin, which a bundle must carry.
+    for action in (window.commands.back, window.commands.bookmark, window.commands.export_pdf):
+        if action.icon().pixmap(24, 24).isNull():
+            raise BroadsheetError(None, f"the {action.text()!r} icon did not draw",
+                                  "the SVG image plugin is missing from the installation")
 
 
 def _check_first_article(window: MainWindow) -> None:

@@ -34,7 +34,6 @@ from PySide6.QtCore import (
     QPoint,
     QSignalBlocker,
     QSize,
-    Qt,
     QTimer,
     Signal,
     qVersion,
@@ -42,9 +41,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
-    QKeySequence,
     QPalette,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -70,11 +67,12 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.data.archive import Archive, SearchHit
 from desktop.data.search import highlight_terms
-from desktop.data.userdata import UserData, UserDataError
+from desktop.data.userdata import Setting, UserData, UserDataError
 from desktop.errors import ArchiveError, BroadsheetError
 from desktop.override import override
 from desktop.ui import userlists
 from desktop.ui.actions import Actions
+from desktop.ui.lazyqt import Qt
 from desktop.ui.library import LibraryController
 from desktop.ui.models import SORT_ORDERS, ArticleTreeModel, SearchResultModel, section_label
 from desktop.ui.reader import FindBar, ReaderPane
@@ -85,7 +83,13 @@ if TYPE_CHECKING:
 
     # Event classes only annotate overrides, and the shortcuts dialog is built on first use:
     # each PySide6 class costs its Python enums when first touched, before the first paint.
-    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent
+    from PySide6.QtGui import (
+        QCloseEvent,
+        QContextMenuEvent,
+        QDragEnterEvent,
+        QDropEvent,
+        QResizeEvent,
+    )
     from PySide6.QtWidgets import QDialog, QMessageBox
 
     from desktop.data.article import ArchivedArticle
@@ -195,6 +199,34 @@ class RoomyItemDelegate(QStyledItemDelegate):
         return QSize(size.width(), size.height() + self.EXTRA_HEIGHT)
 
 
+class PlainLabel(QLabel):
+    """A label whose text always shows literally: queries and seed text are never markup.
+
+    Plain text is set with the first text rather than when the label is made: the format is a
+    ``Qt`` enum, not built before the window's first paint (``lazyqt.py``).
+    """
+
+    @override
+    def setText(self, text: str) -> None:
+        if self.textFormat() != Qt.TextFormat.PlainText:
+            self.setTextFormat(Qt.TextFormat.PlainText)
+        super().setText(text)
+
+
+def _request_menu(view: QAbstractItemView, event: QContextMenuEvent) -> None:
+    """Send ``customContextMenuRequested`` for a context-menu event, as the
+    ``CustomContextMenu`` policy would; the policy is a ``Qt`` enum (``lazyqt.py``)."""
+    view.customContextMenuRequested.emit(event.pos())
+
+
+class ResultsView(QListView):
+    """The search results list; a context-menu event becomes ``customContextMenuRequested``."""
+
+    @override
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        _request_menu(self, event)
+
+
 class ArticleTreeView(QTreeView):
     """The article tree; it asks for the next page of a section as soon as its last loaded row
     comes into view.
@@ -223,6 +255,10 @@ class ArticleTreeView(QTreeView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._schedule_fetch()
+
+    @override
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        _request_menu(self, event)
 
     def _schedule_fetch(self, *_args: object) -> None:
         # Not QTimer.start directly: valueChanged(int) would become the interval.
@@ -282,8 +318,9 @@ class MainWindow(QMainWindow):
         self._history: list[int] = []
         self._history_pos = -1
         self._theme_mode: ThemeMode = theme
+        self._system_dark = self._remembered_system_dark()
         self._light_palette = QApplication.palette()
-        if system_is_dark():
+        if self._system_dark:
             self._light_palette = QApplication.style().standardPalette()
         self._shortcuts_dialog: QDialog | None = None
         self._message = ""
@@ -326,7 +363,9 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.insertTab(READER_TAB, self.reader_pane, "Reader")
         self.tabs.insertTab(GALLERY_TAB, self._gallery_page, "Gallery")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # Horizontal, and parented by setCentralWidget below: QSplitter(parent) would make
+        # PySide6 weigh the constructor that takes a ``Qt.Orientation`` (``lazyqt.py``).
+        self.splitter = QSplitter()
         self.splitter.addWidget(self.side)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 0)
@@ -347,8 +386,6 @@ class MainWindow(QMainWindow):
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setFrameShape(QTreeView.Shape.NoFrame)
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -372,7 +409,7 @@ class MainWindow(QMainWindow):
 
     def _build_results_page(self) -> QWidget:
         self.results_model = SearchResultModel(self)
-        self.results_view = QListView(self)
+        self.results_view = ResultsView(self)
         self.results_view.setAccessibleName("Search results")
         self.results_view.setModel(self.results_model)
         self.results_view.setItemDelegate(SearchHitDelegate(self.results_view))
@@ -380,9 +417,7 @@ class MainWindow(QMainWindow):
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results_view.setFrameShape(QListView.Shape.NoFrame)
         self.results_view.setSpacing(1)
-        self.results_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.results_label = QLabel(self)
-        self.results_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.results_label = PlainLabel(self)
         self.results_label.setWordWrap(True)
         self.results_label.setContentsMargins(10, 8, 10, 6)
         return _page(self, self.results_label, self.results_view)
@@ -424,21 +459,20 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setFloatable(False)
         toolbar.setIconSize(QSize(18, 18))
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         toolbar.addActions([self.commands.back, self.commands.forward])
         toolbar.addSeparator()
         self.search_bar = SearchBar(self._archive, self.tree_model.outlet_names(), toolbar)
         toolbar.addWidget(self.search_bar)
         toolbar.addAction(self.commands.save_search)
-        self._down_to_results = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_bar.field)
-        self._down_to_results.setContext(Qt.ShortcutContext.WidgetShortcut)
         toolbar.addSeparator()
         toolbar.addActions([self.commands.bookmark, self.commands.export_pdf])
         self.addToolBar(toolbar)
 
     def _build_status_bar(self) -> None:
+        # Only ever the article count the window formats, so no text format is set: Qt's
+        # guess (AutoText) finds no markup in a number, and ``PlainText`` is a ``Qt`` enum,
+        # not built before the first paint (``lazyqt.py``).
         self.count_label = QLabel(self)
-        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.count_label.setContentsMargins(0, 0, 8, 0)
         self.statusBar().addPermanentWidget(self.count_label)
 
@@ -462,7 +496,7 @@ class MainWindow(QMainWindow):
         a.zoom_in.triggered.connect(self.reader.zoom_in)
         a.zoom_out.triggered.connect(self.reader.zoom_out)
         a.zoom_reset.triggered.connect(self.reader.zoom_reset)
-        a.theme_system.triggered.connect(lambda: self.set_theme_mode("system"))
+        a.theme_system.triggered.connect(self._on_theme_system_triggered)
         a.theme_light.triggered.connect(lambda: self.set_theme_mode("light"))
         a.theme_dark.triggered.connect(lambda: self.set_theme_mode("dark"))
         a.show_furniture.toggled.connect(self._on_show_furniture_toggled)
@@ -476,7 +510,7 @@ class MainWindow(QMainWindow):
         self.sort_combo.currentIndexChanged.connect(self._on_sort_combo_changed)
         self._connect_tree()
         self.results_view.selectionModel().currentChanged.connect(self._on_results_current_changed)
-        self._down_to_results.activated.connect(self._on_search_field_down_pressed)
+        self.search_bar.field.down_pressed.connect(self._on_search_field_down_pressed)
         self.search_bar.titles_found.connect(self._on_search_bar_titles_found)
         self.search_bar.search_finished.connect(self._on_search_bar_search_finished)
         self.search_bar.search_failed.connect(self._on_search_bar_search_failed)
@@ -818,7 +852,7 @@ class MainWindow(QMainWindow):
     def theme(self) -> Literal["light", "dark"]:
         """The theme in effect: the chosen one, or the OS's for "system"."""
         if self._theme_mode == "system":
-            return "dark" if system_is_dark() else "light"
+            return "dark" if self._system_dark else "light"
         return self._theme_mode
 
     def set_theme_mode(self, mode: ThemeMode) -> None:
@@ -830,6 +864,42 @@ class MainWindow(QMainWindow):
             "dark": self.commands.theme_dark,
         }[mode].setChecked(True)
         self._apply_theme()
+
+    def check_system_scheme(self) -> None:
+        """Ask the OS for its colour scheme; follow it, and remember it, if it changed.
+
+        The window starts with the scheme it saw last time (``_remembered_system_dark``); the
+        app asks again once the window has been painted.
+        """
+        dark = system_is_dark()
+        if dark == self._system_dark:
+            return
+        self._system_dark = dark
+        self._remember_system_dark(dark)
+        if dark:  # the palette the platform gave at start was the dark one
+            self._light_palette = QApplication.style().standardPalette()
+        if self._theme_mode == "system":
+            self._apply_theme()
+
+    def _remembered_system_dark(self) -> bool:
+        """Whether the OS was dark when the window last asked; asked now the first time.
+
+        Asking (``system_is_dark``) makes PySide6 build Qt's whole enum namespace, about 40 ms
+        (``lazyqt.py``), so the start uses the answer kept in the user's settings and the app
+        asks again after the first paint: a changed OS scheme is followed a moment later.
+        """
+        remembered = self._userdata.setting(Setting.SYSTEM_DARK)
+        if isinstance(remembered, bool):
+            return remembered
+        dark = system_is_dark()
+        self._remember_system_dark(dark)
+        return dark
+
+    def _remember_system_dark(self, dark: bool) -> None:
+        try:
+            self._userdata.set_setting(Setting.SYSTEM_DARK, dark)
+        except UserDataError:
+            pass  # asked again at the next start
 
     def _apply_theme(self) -> None:
         # Native styles (Windows 11, macOS) follow the app's colour scheme, not only its palette.
@@ -1083,8 +1153,11 @@ class MainWindow(QMainWindow):
         self._rerender_keeping_place()
 
     def _on_color_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
-        if self._theme_mode == "system":
-            self._apply_theme()
+        self.check_system_scheme()
+
+    def _on_theme_system_triggered(self) -> None:
+        self.set_theme_mode("system")
+        self.check_system_scheme()
 
     def _on_find_triggered(self) -> None:
         self.tabs.setCurrentIndex(READER_TAB)

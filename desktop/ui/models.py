@@ -22,13 +22,23 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
-    Qt,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from desktop.data.archive import Archive, ArticleSummary, SearchHit, SummaryOrder
 from desktop.errors import BroadsheetError
 from desktop.override import override
+from desktop.ui.lazyqt import (
+    ACCESSIBLE_TEXT_ROLE,
+    ALIGN_RIGHT_VCENTER,
+    DISPLAY_ROLE,
+    FONT_ROLE,
+    FOREGROUND_ROLE,
+    TEXT_ALIGNMENT_ROLE,
+    TOOLTIP_ROLE,
+    USER_ROLE,
+    Qt,
+)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -42,10 +52,6 @@ REVEAL = 100
 """Article rows a section shows per ``fetchMore``: the view lays out every shown row of the
 expanded sections on each expansion, so fewer at first keep expanding quick; scrolling to the
 end shows the next ones."""
-
-# Flags of article rows, computed once: views ask for them for every laid-out row.
-_GREYED_ARTICLE_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-_ARTICLE_FLAGS = _GREYED_ARTICLE_FLAGS | Qt.ItemFlag.ItemIsEnabled
 
 SORT_ORDERS: tuple[tuple[SummaryOrder, str], ...] = (
     ("title", "Title"),
@@ -61,18 +67,17 @@ NO_SECTION_LABEL = "(no section)"
 class Role(IntEnum):
     """Custom item data roles shared by the window's models."""
 
-    ARTICLE_ID = Qt.ItemDataRole.UserRole + 1
-    KIND = Qt.ItemDataRole.UserRole + 2
-    COUNT = Qt.ItemDataRole.UserRole + 3
-    OUTLET = Qt.ItemDataRole.UserRole + 4
-    SECTION = Qt.ItemDataRole.UserRole + 5
-    SNIPPET_PARTS = Qt.ItemDataRole.UserRole + 6
-    SUMMARY = Qt.ItemDataRole.UserRole + 7
+    ARTICLE_ID = USER_ROLE + 1
+    KIND = USER_ROLE + 2
+    COUNT = USER_ROLE + 3
+    OUTLET = USER_ROLE + 4
+    SECTION = USER_ROLE + 5
+    SNIPPET_PARTS = USER_ROLE + 6
+    SUMMARY = USER_ROLE + 7
 
 
 _TREE_ROLES = frozenset(int(r) for r in (
-    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole,
-    Qt.ItemDataRole.FontRole, *Role,
+    DISPLAY_ROLE, TOOLTIP_ROLE, TEXT_ALIGNMENT_ROLE, FONT_ROLE, FOREGROUND_ROLE, *Role,
 ))
 """The roles ``ArticleTreeModel.data`` serves."""
 
@@ -111,6 +116,16 @@ class UserEntry:
     key: str
     tooltip: str
     article_id: int | None = None
+
+
+def greyed_text() -> QColor:
+    """The colour of a row that cannot be opened: the palette's disabled text.
+
+    The tree greys such rows with this colour rather than by clearing ``ItemIsEnabled`` in
+    ``flags()``: a Python ``flags()`` returns ``Qt.ItemFlag``, and the first call would build
+    Qt's whole enum namespace before the window's first paint (``lazyqt.py``).
+    """
+    return QGuiApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
 
 def plain_tooltip(text: str) -> str:
@@ -508,29 +523,7 @@ class ArticleTreeModel(QAbstractItemModel):
         self.endInsertRows()
 
     @override
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        article = self._article(index)
-        if article is not None:
-            # Views ask the flags of many rows they do not paint (selecting, moving the
-            # current row): only a page already fetched is looked at, none is fetched.
-            page = self._pages.get((article[0], index.row() // PAGE))
-            if page is None or article[1] in page.summaries:
-                return _ARTICLE_FLAGS
-            return _GREYED_ARTICLE_FLAGS
-        node = self._node(index)
-        if node is None:
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsSelectable
-        if node.kind in (NodeKind.ARTICLE, NodeKind.BOOKMARK, NodeKind.SAVED_SEARCH):
-            flags |= Qt.ItemFlag.ItemNeverHasChildren
-        # A failed group, or a bookmark whose article is not in this archive, shows greyed.
-        missing = node.kind is NodeKind.BOOKMARK and self.article_id(index) is None
-        if node.error is None and not missing:
-            flags |= Qt.ItemFlag.ItemIsEnabled
-        return flags
-
-    @override
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = DISPLAY_ROLE) -> Any:
         # Views ask for a dozen roles per cell as they lay out and paint; the ones this model
         # does not serve are answered before any other work.
         if role not in _TREE_ROLES:
@@ -541,16 +534,20 @@ class ArticleTreeModel(QAbstractItemModel):
         node = self._node(index)
         if node is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return node.name if index.column() == 0 else self._second_column(node)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return plain_tooltip(self._tooltip(node))
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and node.kind in _GROUP_ORDER:
+        if role == TEXT_ALIGNMENT_ROLE and index.column() == 1:
+            return ALIGN_RIGHT_VCENTER
+        if role == FONT_ROLE and node.kind in _GROUP_ORDER:
             font = QFont()
             font.setBold(True)
             return font
+        if role == FOREGROUND_ROLE:
+            # A failed group, or a bookmark whose article is not in this archive, shows greyed.
+            missing = node.kind is NodeKind.BOOKMARK and self.article_id(index) is None
+            return greyed_text() if node.error is not None or missing else None
         return self._custom_data(node, role)
 
     def _article_data(self, index: ModelIndex, section: _Node, article_id: int, role: int) -> Any:
@@ -562,20 +559,22 @@ class ArticleTreeModel(QAbstractItemModel):
             return section.outlet
         if role == Role.SECTION:
             return section.section
-        if role == Role.COUNT or role == Qt.ItemDataRole.FontRole:
+        if role == Role.COUNT or role == FONT_ROLE:
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == TEXT_ALIGNMENT_ROLE:
             if index.column() == 1:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                return ALIGN_RIGHT_VCENTER
             return None
         summary, error = self._summary(section, index.row())
         if role == Role.SUMMARY:
             return summary
+        if role == FOREGROUND_ROLE:
+            return greyed_text() if summary is None else None
         if summary is None:
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == TOOLTIP_ROLE:
                 return plain_tooltip(f"Could not load: {error}")
             return "(could not load)" if index.column() == 0 else ""
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             details = [summary.outlet, section_label("/".join(summary.section)),
                        summary.date or "undated"]
             return plain_tooltip(f"{summary.title}\n" + " · ".join(details))
@@ -619,9 +618,9 @@ class ArticleTreeModel(QAbstractItemModel):
 
     @override
     def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+        self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY_ROLE:
             return "Article" if section == 0 else self._second_column_title()
         return None
 
@@ -665,15 +664,15 @@ class SearchResultModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._hits)
 
     @override
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._hits):
             return None
         hit = self._hits[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return hit.title
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return plain_tooltip(f"{hit.title}\n{hit.outlet}\n{hit.snippet}")
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == ACCESSIBLE_TEXT_ROLE:
             return f"{hit.title}. {hit.outlet}. {hit.snippet}"
         if role == Role.ARTICLE_ID:
             return hit.id

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import (
     QColor,
     QFontInfo,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.data.archive import Archive
 from desktop.override import override
 from desktop.typography import BODY_POINT_SIZE, PALETTES, READING_WIDTH_EM
+from desktop.ui.lazyqt import Qt
 
 if TYPE_CHECKING:
     # Imported where they are used (articles, images, find): the window's first paint shows
@@ -271,8 +272,9 @@ class ReaderView(QTextBrowser):
         """
         width = self.maximumViewportSize().width()
         bar = self.verticalScrollBar()
-        if bar.isVisibleTo(self) and self.verticalScrollBarPolicy() != \
-                Qt.ScrollBarPolicy.ScrollBarAlwaysOn:
+        # maximumViewportSize() counts a shown bar's room unless the bar is always on; the
+        # reader keeps Qt's default policy (as needed), so a shown bar takes its width here.
+        if bar.isVisibleTo(self):
             width -= bar.width()
         return width
 

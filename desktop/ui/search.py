@@ -14,7 +14,7 @@ No SQL here; the results model lives in ``models.py``.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -23,7 +23,6 @@ from PySide6.QtCore import (
     QRectF,
     QSignalBlocker,
     QSize,
-    Qt,
     QThreadPool,
     QTimer,
     Signal,
@@ -44,13 +43,32 @@ from desktop.data.archive import Archive, QueryInterruptedError, SearchHit
 from desktop.data.search import to_fts_query
 from desktop.errors import BroadsheetError
 from desktop.override import override
+from desktop.ui.lazyqt import Qt
 from desktop.ui.models import Role, section_label
 from desktop.ui.tasks import run_in_background
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent
 
 DEBOUNCE_MS = 150
 RESULT_LIMIT = 100
 ALL_OUTLETS = "All outlets"
 ALL_SECTIONS = "All sections"
+
+
+class SearchField(QLineEdit):
+    """The search text; Down in it sends ``down_pressed`` (the window then moves to the
+    results). A key handler, not a widget-context QShortcut: a shortcut's context is a ``Qt``
+    enum, which is not built before the window's first paint (``lazyqt.py``)."""
+
+    down_pressed = Signal()
+
+    @override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down and not event.modifiers():
+            self.down_pressed.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class SearchBar(QWidget):
@@ -88,7 +106,7 @@ class SearchBar(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
-        self.field = QLineEdit(self)
+        self.field = SearchField(self)
         self.field.setPlaceholderText("Search the archive (Ctrl+K)")
         self.field.setAccessibleName("Search the archive")
         self.field.setClearButtonEnabled(True)

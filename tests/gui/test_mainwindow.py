@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QDesktopServices,
     QFontInfo,
     QGuiApplication,
+    QIcon,
     QImage,
     QKeySequence,
     QPalette,
@@ -26,8 +28,18 @@ from desktop import textdoc
 from desktop.data.archive import Archive
 from desktop.data.article import Furniture
 from desktop.data.importer import import_seeds
+from desktop.data.userdata import Setting, UserData
 from desktop.typography import PALETTES, READING_WIDTH_EM
-from desktop.ui.mainwindow import GALLERY_TAB, READER_TAB, RESULTS_PAGE, TREE_PAGE, MainWindow
+from desktop.ui.actions import GLYPH, ICON_SIZES, STAR_FILL
+from desktop.ui.mainwindow import (
+    GALLERY_TAB,
+    READER_TAB,
+    RESULTS_PAGE,
+    TREE_PAGE,
+    ArticleTreeView,
+    MainWindow,
+    ResultsView,
+)
 from desktop.ui.models import Role
 from desktop.ui.reader import ReaderView
 
@@ -410,6 +422,86 @@ def test_system_theme_follows_the_os_colour_scheme(
     monkeypatch.setattr(mainwindow, "system_is_dark", lambda: False)
     window._on_color_scheme_changed(Qt.ColorScheme.Light)
     assert PALETTES["light"].text in window.reader.toHtml()
+
+
+def test_a_start_follows_the_remembered_os_scheme_then_asks_the_os(
+    qtbot: QtBot, archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui import mainwindow
+
+    asked: list[bool] = []
+
+    def os_is_light() -> bool:
+        asked.append(False)
+        return False
+
+    monkeypatch.setattr(mainwindow, "system_is_dark", os_is_light)
+    userdata = UserData.open(tmp_path / "data")
+    userdata.set_setting(Setting.SYSTEM_DARK, True)
+    palette = QApplication.palette()
+    win = MainWindow(archive, theme="system", userdata=userdata)
+    qtbot.addWidget(win)
+    try:
+        # Dark from the start, as the OS was last time, without asking it before the paint.
+        assert win.theme() == "dark" and not asked
+        assert QApplication.palette().color(QPalette.ColorRole.Window) == QColor("#232427")
+        win.check_system_scheme()  # the app does this once the window is painted
+        assert asked == [False]
+        assert win.theme() == "light"
+        assert QApplication.palette().color(QPalette.ColorRole.Window) != QColor("#232427")
+        assert userdata.setting(Setting.SYSTEM_DARK) is False
+    finally:
+        win.search_bar.shutdown()
+        QApplication.setPalette(palette)
+        userdata.close()
+
+
+def test_the_first_start_of_all_asks_the_os_and_remembers_it(
+    qtbot: QtBot, archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui import mainwindow
+
+    monkeypatch.setattr(mainwindow, "system_is_dark", lambda: False)
+    userdata = UserData.open(tmp_path / "data")
+    win = MainWindow(archive, theme="system", userdata=userdata)
+    qtbot.addWidget(win)
+    try:
+        assert win.theme() == "light"
+        assert userdata.setting(Setting.SYSTEM_DARK) is False
+    finally:
+        win.search_bar.shutdown()
+        userdata.close()
+
+
+def test_toolbar_icons_are_drawn_at_every_size(window: MainWindow) -> None:
+    a = window.commands
+    for action in (a.back, a.forward, a.bookmark, a.export_pdf):
+        sizes = {(s.width(), s.height()) for s in action.icon().availableSizes()}
+        assert sizes == {(n, n) for n in ICON_SIZES}
+    # The back arrow's middle is the glyph grey; the star is hollow until it is checked.
+    back = a.back.icon().pixmap(24, 24).toImage()
+    assert back.pixelColor(12, 12) == QColor(GLYPH)
+    star = a.bookmark.icon()
+    hollow = star.pixmap(24, 24, QIcon.Mode.Normal, QIcon.State.Off).toImage()
+    filled = star.pixmap(24, 24, QIcon.Mode.Normal, QIcon.State.On).toImage()
+    assert hollow.pixelColor(12, 13).alpha() == 0
+    assert filled.pixelColor(12, 13) == QColor(STAR_FILL)
+
+
+@pytest.mark.parametrize("view_class", [ArticleTreeView, ResultsView])
+def test_a_right_click_on_a_list_asks_for_its_context_menu_where_it_was(
+    qtbot: QtBot, view_class: type[ArticleTreeView | ResultsView]
+) -> None:
+    view = view_class()
+    qtbot.addWidget(view)
+    view.resize(300, 200)
+    view.show()
+    at = QPoint(40, 30)
+    with qtbot.waitSignal(view.customContextMenuRequested) as asked:
+        QApplication.sendEvent(view.viewport(),
+                               QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at,
+                                                 view.viewport().mapToGlobal(at)))
+    assert asked.args == [at]
 
 
 def test_page_furniture_shows_only_when_asked(window: MainWindow, archive: Archive) -> None:

@@ -53,6 +53,7 @@ from desktop.ui.models import (
     NodeKind,
     Role,
     UserEntry,
+    greyed_text,
 )
 from desktop.ui.notes import ERROR_COLOURS
 from desktop.ui.session import reopen_last_article, restore_session
@@ -152,7 +153,7 @@ def test_ctrl_d_stars_the_open_article_and_lists_it_under_bookmarks_at_the_top(
     assert top_rows(window)[0] == BOOKMARKS_LABEL
     [row] = children(window, NodeKind.BOOKMARKS)
     assert row.data() == GUARDIAN_TITLE
-    assert row.flags() & Qt.ItemFlag.ItemIsEnabled
+    assert row.data(Qt.ItemDataRole.ForegroundRole) is None  # not greyed
     assert window.userdata.is_bookmarked(GUARDIAN_URL)
     # Another article: the star shows it is not bookmarked; back again, it is.
     window.open_reference(MOSUL_URL)
@@ -204,8 +205,11 @@ def test_a_bookmark_whose_article_is_not_in_the_archive_is_kept_greyed(
     window = make_window(qtbot, Archive(build(tmp_path / "no-guardian.db", others)), userdata)
     [row] = children(window, NodeKind.BOOKMARKS)
     assert row.data() == GUARDIAN_TITLE
-    assert not row.flags() & Qt.ItemFlag.ItemIsEnabled
+    assert row.data(Qt.ItemDataRole.ForegroundRole) == greyed_text()
     assert "Not in this archive" in row.data(Qt.ItemDataRole.ToolTipRole)
+    # Choosing it opens nothing.
+    window.tree.setCurrentIndex(row)
+    assert window.current is None
     assert [b.url for b in userdata.bookmarks()] == [normalize_url(GUARDIAN_URL)]
     # It cannot be opened to unstar it, so its context menu removes it.
     menu = window.library.context_menu(row)
@@ -238,7 +242,8 @@ def test_tree_with_user_groups_passes_qt_model_tester_as_they_come_and_go(
     rows = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert rows == [BOOKMARKS_LABEL, *outlets]
     assert model.index(0, 0, model.index(0, 0)).data() == "Gone"
-    assert not model.index(0, 0, model.index(0, 0)).flags() & Qt.ItemFlag.ItemIsEnabled
+    gone_row = model.index(0, 0, model.index(0, 0))
+    assert gone_row.data(Qt.ItemDataRole.ForegroundRole) == greyed_text()
 
 
 def test_sorting_the_tree_keeps_the_user_groups(archive: Archive) -> None:
