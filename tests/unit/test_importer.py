@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -332,6 +333,23 @@ def test_compact_leaves_a_single_file_with_a_sound_index(tmp_path: Path) -> None
     conn.close()
 
 
+def power_cut_at_articles_write(monkeypatch: pytest.MonkeyPatch, n: int) -> Callable[[], None]:
+    """Make the ``n``-th write of article rows fail as a power cut would; returns the function
+    that puts the real write back."""
+    real_insert = importer._ArchiveWriter._insert
+    calls = {"articles": 0}
+
+    def failing_insert(self: Any, table: str, *args: Any, **kwargs: Any) -> None:
+        if table == "articles":
+            calls["articles"] += 1
+            if calls["articles"] == n:
+                raise RuntimeError("power cut")
+        real_insert(self, table, *args, **kwargs)
+
+    monkeypatch.setattr(importer._ArchiveWriter, "_insert", failing_insert)
+    return lambda: monkeypatch.setattr(importer._ArchiveWriter, "_insert", real_insert)
+
+
 def test_a_failed_batch_leaves_the_archive_as_before_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -340,22 +358,12 @@ def test_a_failed_batch_leaves_the_archive_as_before_it(
     for i in range(5):
         write_seed(folder / f"{i}.txt", guardian(f"story-{i}"), f"Story number {i}.")
     monkeypatch.setattr(importer, "BATCH_SIZE", 2)
-    real_insert = importer._ArchiveWriter._insert
-    calls = {"articles": 0}
-
-    def failing_insert(self: Any, table: str, *args: Any, **kwargs: Any) -> None:
-        if table == "articles":
-            calls["articles"] += 1
-            if calls["articles"] == 2:
-                raise RuntimeError("power cut")
-        real_insert(self, table, *args, **kwargs)
-
-    monkeypatch.setattr(importer._ArchiveWriter, "_insert", failing_insert)
+    restore = power_cut_at_articles_write(monkeypatch, 2)
     with pytest.raises(RuntimeError, match="power cut"):
         import_seeds([folder], db)
     assert rows(db, "SELECT source_file FROM articles ORDER BY id") == [
         (str(folder / "0.txt"),), (str(folder / "1.txt"),)]
-    monkeypatch.setattr(importer._ArchiveWriter, "_insert", real_insert)
+    restore()
     report = import_seeds([folder], db)
     assert counts(report) == (3, 0, 2, 0, 0)
     with Archive(db) as archive:
@@ -372,22 +380,12 @@ def test_a_failed_batch_of_a_new_archive_rolls_its_whole_transaction_back(
         write_seed(folder / f"{i}.txt", guardian(f"story-{i}"), f"Story number {i}.")
     monkeypatch.setattr(importer, "BATCH_SIZE", 2)
     monkeypatch.setattr(importer, "_FRESH_TRANSACTION_FILES", 4)
-    real_insert = importer._ArchiveWriter._insert
-    calls = {"articles": 0}
-
-    def failing_insert(self: Any, table: str, *args: Any, **kwargs: Any) -> None:
-        if table == "articles":
-            calls["articles"] += 1
-            if calls["articles"] == 4:
-                raise RuntimeError("power cut")
-        real_insert(self, table, *args, **kwargs)
-
-    monkeypatch.setattr(importer._ArchiveWriter, "_insert", failing_insert)
+    restore = power_cut_at_articles_write(monkeypatch, 4)
     with pytest.raises(RuntimeError, match="power cut"):
         import_seeds([folder], db, workers=2)
     assert rows(db, "SELECT source_file FROM articles ORDER BY id") == [
         (str(folder / f"{i}.txt"),) for i in range(4)]
-    monkeypatch.setattr(importer._ArchiveWriter, "_insert", real_insert)
+    restore()
     report = import_seeds([folder], db, workers=2)
     assert counts(report) == (3, 0, 4, 0, 0)
     with Archive(db) as archive:
