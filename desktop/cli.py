@@ -276,7 +276,8 @@ def _block_text(block: Block) -> list[str]:
         return lines
     if isinstance(block, Embed):
         by = f", by {block.by}" if block.by else ""
-        return [f"[{block.kind}] {block.title}{by}"]
+        duration = f" ({block.duration})" if block.duration else ""
+        return [f"[{block.kind}] {block.title}{by}{duration}"]
     return [f"({block.text})"]
 
 

@@ -176,10 +176,11 @@ def _block_html(block: Block, options: RenderOptions, marker: _Highlighter) -> s
 def _embed_html(embed: Embed, marker: _Highlighter) -> str:
     label = esc(embed_label(embed.kind))
     by = f" — by {marker(embed.by)}" if embed.by else ""
+    duration = f" ({esc(embed.duration)})" if embed.duration else ""
     return (
         "<table class=\"embed\" width=\"100%\" border=\"1\" cellspacing=\"0\" cellpadding=\"8\""
         " style=\"border-style: solid; margin-top: 4px; margin-bottom: 14px;\">"
-        f"<tr><td><b>{label}:</b> {marker(embed.title)}{by}</td></tr></table>"
+        f"<tr><td><b>{label}:</b> {marker(embed.title)}{by}{duration}</td></tr></table>"
     )
 
 

@@ -50,11 +50,15 @@ class Gallery:
 
 @dataclass(frozen=True)
 class Embed:
-    """An embedded item the scrape left only a title of ("Title, by name"); kind is e.g. "video"."""
+    """An embedded item the scrape left only a title of ("Title, by name"); kind is e.g. "video".
+
+    ``duration`` is a video's running time as the page wrote it ("2:25"), when it gave one.
+    """
 
     kind: str
     title: str
     by: str | None
+    duration: str | None = None
     type: Literal["embed"] = field(default="embed", init=False)
 
 
@@ -152,7 +156,8 @@ def block_to_json(block: Block) -> dict[str, Any]:
             ],
         }
     if isinstance(block, Embed):
-        return {"type": "embed", "kind": block.kind, "title": block.title, "by": block.by}
+        return {"type": "embed", "kind": block.kind, "title": block.title, "by": block.by} | (
+            {"duration": block.duration} if block.duration is not None else {})
     return {"type": "furniture", "text": block.text}
 
 
@@ -172,7 +177,7 @@ def block_from_json(data: dict[str, Any]) -> Block:
         )
         return Gallery(data.get("title"), int(data["total"]), items)
     if kind == "embed":
-        return Embed(str(data["kind"]), str(data["title"]), data.get("by"))
+        return Embed(str(data["kind"]), str(data["title"]), data.get("by"), data.get("duration"))
     if kind == "furniture":
         return Furniture(str(data["text"]))
     raise ValueError(f"unknown block type {kind!r}")
@@ -195,7 +200,7 @@ class StoredBlocks:
     - a gallery: ``["g", title, total, items]``, title null, ``""`` or its length in
       ``captions_text``; each item ``[n, caption length, credit]``, plus the image id when
       there is one;
-    - an embed: ``["e", kind, title length, by]``.
+    - an embed: ``["e", kind, title length, by]``, plus its duration when it has one.
 
     Lengths count characters (Python's and SQLite's ``length()``), so ``substr`` in SQL finds
     the same text.
@@ -230,7 +235,10 @@ def store_blocks(blocks: tuple[Block, ...]) -> StoredBlocks:
             layout.append(["g", title, block.total, items])
         elif isinstance(block, Embed):
             captions.append(block.title)
-            layout.append(["e", block.kind, len(block.title), block.by])
+            embed: list[Any] = ["e", block.kind, len(block.title), block.by]
+            if block.duration is not None:
+                embed.append(block.duration)
+            layout.append(embed)
         else:
             layout.append(block.text)
     return StoredBlocks(
@@ -313,9 +321,10 @@ def blocks_from_storage(layout: str, body_text: str, captions_text: str) -> tupl
                             int(i[3]) if len(i) > 3 else None)
                 for i in items
             )))
-        elif type(entry) is list and len(entry) == 4 and entry[0] == "e":
-            _, kind, title_length, by = entry
-            blocks.append(Embed(str(kind), captions.take(title_length), by))
+        elif type(entry) is list and len(entry) in (4, 5) and entry[0] == "e":
+            kind, title_length, by = entry[1:4]
+            duration = entry[4] if len(entry) == 5 else None
+            blocks.append(Embed(str(kind), captions.take(title_length), by, duration))
         else:
             raise ValueError(f"unknown layout entry {entry!r}")
     body.check_end()

@@ -260,6 +260,8 @@ _FURNITURE_SOURCE = "|".join(
         r"[0-9,.]+[km]? [0-9,.]+[km]? retweets\s+[0-9,.]+[km]? [0-9,.]+[km]? likes",
         r"[0-9]{1,2}:[0-9]{2} [ap]m - [0-9]{1,2} [a-z]{3} [0-9]{4}",
         r"play video\s*[0-9:]*",
+        # A video's share bar (NBC); the line after it is the title with its running time.
+        r"play\s*\S.{0,200} facebook twitter google plus embed",
         r"subscribe to .{1,60} for free",
         r"[0-9]{1,3} photos",
         r"rss feed for .{1,60}",
@@ -356,6 +358,45 @@ def _embed(line: str) -> Embed | None:
     return Embed("video", match["title"].strip(), by)
 
 
+# Video players leave a title with its running time: NBC's "Title 2:25" (after a share bar,
+# furniture), CNN's "Title 01:18", the Washington Post's "Title  Play Video5:44" (the
+# button's label is dropped like the ", by" of an embed). A line that is only a time, "3:02",
+# is the player's clock: furniture.
+_DURATION = r"(?:\d{1,2}:)?\d{1,2}:[0-5]\d"
+_TITLED_VIDEO = re.compile(rf"(?P<title>\S.*?)(?:\s+Play Video\s*|\s+)(?P<duration>{_DURATION})")
+_VIDEO_TITLE_MIN_WORDS = 3
+# A time after these is when the page was written ("Last updated at 10:45"), not a length.
+_NOT_BEFORE_DURATION = frozenset(
+    {
+        "at", "on", "by", "updated", "published", "posted", "modified", "since", "from",
+        "until", "to", "am", "pm", "et", "gmt", "bst", "utc", "edt", "est", "pst", "pdt",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "today", "yesterday", "tonight", "january", "february", "march", "april", "may",
+        "june", "july", "august", "september", "october", "november", "december", "jan",
+        "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    }
+)
+
+
+def _video(line: str) -> Embed | None:
+    """A video's title and running time as a video embed; None for any other line.
+
+    The title needs three words, and the word before the time must not make it a time of
+    day or a date ("on Friday Dec 29 2017 04:24").
+    """
+    if not ("0" <= line[-1:] <= "9" and line[-3:-2] == ":") or len(line) > _EMBED_MAX_LENGTH:
+        return None
+    match = _TITLED_VIDEO.fullmatch(line)
+    if match is None:
+        return None
+    title = match["title"]
+    words = title.split()
+    last = words[-1].lower().strip(".,")
+    if len(words) < _VIDEO_TITLE_MIN_WORDS or last.isdigit() or last in _NOT_BEFORE_DURATION:
+        return None
+    return Embed("video", title, None, match["duration"])
+
+
 def _item(unit: str, total: int | None) -> GalleryItem | None:
     """A "k/N caption [Credit]" line as an item of a gallery of ``total`` (any when None)."""
     match = _ITEM.fullmatch(unit)
@@ -422,7 +463,7 @@ def parse_blocks(units: Sequence[str]) -> list[Block]:
                 gallery, index = found
                 blocks.append(gallery)
                 continue
-        embed = _embed(unit)
+        embed = _embed(unit) or _video(unit)
         glued = _GLUED_COPYRIGHT.fullmatch(unit) if "Image copyright" in unit else None
         if embed is not None:
             blocks.append(embed)

@@ -35,6 +35,7 @@ EVERY_KIND: tuple[Block, ...] = (
     Gallery(None, 1, (GalleryItem(1, "Untitled gallery", None),)),
     Gallery("", 0, ()),
     Embed("video", "", None),
+    Embed("video", "Pete Williams: FBI found nothing new", None, "2:06"),
     Paragraph(""),
     Paragraph("Last \u00e9t\u00e9 \U0001f30a."),
 )
@@ -65,7 +66,7 @@ def test_stored_blocks_hold_each_text_once_and_read_back_exactly() -> None:
         "First paragraph.\n\nTwo lines\n\nin one paragraph.\n\n\n\nLast \u00e9t\u00e9 \U0001f30a.")
     assert stored.captions_text == (
         "In pictures\nA crowd\nat dawn\n\nThe square\nFlood footage, day two\n"
-        "Untitled gallery\n")
+        "Untitled gallery\n\nPete Williams: FBI found nothing new")
     assert json.loads(stored.layout) == [
         16,
         ["g", 11, 3, [[1, 15, "Reuters"], [2, 0, None], [3, 10, "AP", 7]]],
@@ -75,6 +76,7 @@ def test_stored_blocks_hold_each_text_once_and_read_back_exactly() -> None:
         ["g", None, 1, [[1, 16, None]]],
         ["g", "", 0, []],
         ["e", "video", 0, None],
+        ["e", "video", 36, None, "2:06"],
         0,
         11,
     ]

@@ -124,6 +124,23 @@ def test_show_text_is_readable(seeded: Path, capsys: pytest.CaptureFixture[str])
     assert "[video] Mosul battle: Civilians flee ahead of fighting, by admin" in lines
 
 
+def test_show_gives_a_videos_running_time_in_text_and_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed = tmp_path / "video.txt"
+    seed.write_text("https://www.nbcnews.com/politics/x/fbi-review-n1\n3\n4\n\n"
+                    "The review ended.\n\nPete Williams: FBI found nothing new in review 2:06\n",
+                    encoding="utf-8")
+    db = tmp_path / "x.db"
+    assert run(capsys, "import", seed, "--db", db)[0] == 0
+    code, out, _ = run(capsys, "show", "1", "--db", db)
+    assert code == 0
+    assert "[video] Pete Williams: FBI found nothing new in review (2:06)" in out.splitlines()
+    assert show_json(capsys, db, "1")["blocks"][1] == {
+        "type": "embed", "kind": "video", "title": "Pete Williams: FBI found nothing new in review",
+        "by": None, "duration": "2:06"}
+
+
 def test_changed_content_is_an_update_with_two_versions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -19,6 +19,8 @@ CORPUS_DIR = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
 CORPUS = sorted(CORPUS_DIR.glob("*.txt"))
 HEADER = b"https://www.theguardian.com/us-news/2016/dec/11/corpus-body-test\n100\n20\n"
 C1_OR_REPLACEMENT = re.compile("[\u0080-\u009f\ufffd]")
+TIMED_TITLE = re.compile(r"[^\W\d] \d{1,2}:\d\d$")
+PLAY_BUTTON = re.compile(r"Play Video(?=\d{1,2}:\d\d\s*$)", re.MULTILINE)
 
 pytestmark = pytest.mark.skipif(not CORPUS, reason=f"no corpus at {CORPUS_DIR}")
 
@@ -38,7 +40,7 @@ def all_text(article: Article) -> list[str]:
         if isinstance(block, Paragraph | Furniture):
             out.append(block.text)
         elif isinstance(block, Embed):
-            out += [block.title, block.by or ""]
+            out += [block.title, block.by or "", block.duration or ""]
         elif isinstance(block, Gallery):
             out.append(block.title or "")
             out += [f"{i.caption} {i.credit or ''}" for i in block.items]
@@ -64,6 +66,9 @@ def test_corpus_body_parses_and_keeps_every_word(path: Path) -> None:
     assert (article.score, article.comments, article.warnings) == (100, 20, ())
 
     text = data.decode("utf-8") if is_utf8(data) else data.decode("cp1252")
+    # A video player's button label between a video's title and its running time
+    # ("Title  Play Video5:44") is dropped, like the ", by" of a "Title, by name" embed.
+    text = PLAY_BUTTON.sub("", text)
     # Every non-space character, in order: nothing dropped, nothing added (a glued
     # "….Image copyright X" is split into a paragraph and furniture, hence no word compare).
     expected = "".join(unicodedata.normalize("NFC", text).split())
@@ -92,3 +97,18 @@ def test_known_corpus_body_reads_exactly() -> None:
     assert "S\u00fcddeutsche Zeitung" in article.body_text
     assert Furniture("Facebook Twitter Pinterest") in article.blocks
     assert Furniture("Read more") in article.blocks
+
+
+def test_video_titles_with_their_running_time_are_embeds() -> None:
+    """The real bodies carry 30 video players' titles ("Title 2:25"): none is left as a
+    paragraph, and a byline ending in a time of day is not taken for one."""
+    videos: list[Embed] = []
+    for path in CORPUS:
+        article = parse_seed_bytes(HEADER + path.read_bytes(), str(path))
+        videos += [b for b in article.blocks if isinstance(b, Embed) and b.duration]
+        assert not [p.text for p in article.paragraphs if TIMED_TITLE.search(p.text)], path.name
+    assert len(videos) == 30
+    assert Embed("video", "Pete Williams: FBI found nothing new in review", None, "2:06") in videos
+    assert Embed("video", "The power behind the 'power blazer'", None, "3:26") in videos
+    lyme = parse_seed_bytes(HEADER + (CORPUS_DIR / "fnc_11001.txt").read_bytes(), "x")
+    assert Paragraph("By Looking at Lyme Disease on Friday Dec 29 2017 04:24") in lyme.blocks

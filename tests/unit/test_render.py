@@ -105,7 +105,7 @@ def test_hostile_markup_in_every_field_is_text_not_markup(hostile: str) -> None:
         (
             Paragraph(f"Body {hostile} end"),
             Gallery(hostile, 1, (GalleryItem(1, hostile, hostile),)),
-            Embed("video", hostile, hostile),
+            Embed("video", hostile, hostile, hostile),
             Furniture(hostile),
         ),
         title=hostile, outlet=hostile, url=f"https://example.com/{hostile}",
@@ -146,6 +146,11 @@ def test_blocks_render_in_article_order() -> None:
     ]
     positions = [text.index(piece) for piece in order]
     assert positions == sorted(positions)
+
+
+def test_a_video_shows_its_running_time() -> None:
+    record = make_record((Embed("video", "Pete Williams: FBI found nothing new", None, "2:06"),))
+    assert "Video: Pete Williams: FBI found nothing new (2:06)" in body_text(render_article(record))
 
 
 def test_gallery_has_anchor_and_links_to_each_photo() -> None:

@@ -480,6 +480,53 @@ def test_embed_is_a_short_title_by_name_line(line: str, embed: Embed | None) -> 
 
 
 @pytest.mark.parametrize(
+    ("line", "embed"),
+    [
+        ("Sanders booed after voicing support for Clinton 01:18",
+         Embed("video", "Sanders booed after voicing support for Clinton", None, "01:18")),
+        ("The power behind the 'power blazer' Play Video3:26",
+         Embed("video", "The power behind the 'power blazer'", None, "3:26")),
+        ("From Oil Baron to Top U.S. Diplomat: Who is Rex Tillerson? 1:58",
+         Embed("video", "From Oil Baron to Top U.S. Diplomat: Who is Rex Tillerson?", None,
+               "1:58")),
+        ("The whole hearing, in one long take 1:02:45",
+         Embed("video", "The whole hearing, in one long take", None, "1:02:45")),
+        # Times of day and dates, verses, scores and prose are not videos.
+        ("By Looking at Lyme Disease on Friday Dec 29 2017 04:24", None),
+        ("The story was last updated at 10:45", None),
+        ("The polls in Ohio close on Tuesday 7:30", None),
+        ("John 3:16", None),
+        ("He said the first train leaves at 6:45.", None),
+        ("The score at half time was 2:1", None),
+        ("Our correspondent explains what happens next 7:61", None),
+        ("Play video of the speech on Facebook", None),
+    ],
+)
+def test_a_video_title_with_its_running_time_is_an_embed(line: str, embed: Embed | None) -> None:
+    (block,) = blocks(line)
+    assert block == (embed if embed is not None else Paragraph(line))
+
+
+def test_a_share_bar_is_furniture_and_the_title_after_it_the_video() -> None:
+    """NBC writes a video's share bar, then its title with the running time."""
+    bar = "PlayPete Williams: FBI found nothing new in review Facebook Twitter Google Plus Embed"
+    found = blocks(
+        "Officials spoke on Sunday.",
+        bar,
+        "Pete Williams: FBI found nothing new in review 2:06",
+        "Trump's dispute of CIA 'troubling' 7:47",
+        "The report followed.",
+    )
+    assert found == (
+        Paragraph("Officials spoke on Sunday."),
+        Furniture(bar),
+        Embed("video", "Pete Williams: FBI found nothing new in review", None, "2:06"),
+        Embed("video", "Trump's dispute of CIA 'troubling'", None, "7:47"),
+        Paragraph("The report followed."),
+    )
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "Read more", "Read more:", "READ MORE", "Continue reading the main story",
