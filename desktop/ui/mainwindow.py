@@ -228,11 +228,8 @@ class ResultsView(QListView):
 
 
 class ArticleTreeView(QTreeView):
-    """The article tree; it asks for the next page of a section as soon as its last loaded row
-    comes into view.
-
-    QTreeView itself fetches more rows only for the last item of the whole view, so a large
-    section in the middle of the tree would otherwise stop at its first page.
+    """The article tree; it shows the next articles of a section as soon as its last shown row
+    comes into view (``ArticleTreeModel.reveal_more``: the model leaves Qt's fetchMore alone).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -266,7 +263,7 @@ class ArticleTreeView(QTreeView):
 
     def _fetch_visible_pages(self) -> None:
         model = self.model()
-        if model is None:
+        if not isinstance(model, ArticleTreeModel):
             return
         x = self.header().sectionViewportPosition(0) + self.header().sectionSize(0) - 2
         index = self.indexAt(QPoint(x, 1))
@@ -275,8 +272,8 @@ class ArticleTreeView(QTreeView):
         while index.isValid() and self.visualRect(index).top() < bottom:
             parent = index.parent()
             last = index.row() == model.rowCount(parent) - 1
-            if parent.isValid() and last and model.canFetchMore(parent):
-                model.fetchMore(parent)
+            if parent.isValid() and last and model.can_reveal_more(parent):
+                model.reveal_more(parent)
                 return  # the insert restarts the timer for the next page
             index = self.indexBelow(index)
 

@@ -49,9 +49,9 @@ CACHED_PAGES = 4
 """Pages of article summaries the tree keeps; older ones are fetched again when painted."""
 
 REVEAL = 100
-"""Article rows a section shows per ``fetchMore``: the view lays out every shown row of the
-expanded sections on each expansion, so fewer at first keep expanding quick; scrolling to the
-end shows the next ones."""
+"""Article rows a section shows at first and adds per ``reveal_more``: each insertion makes the
+view lay out every shown row of the tree again, so fewer at a time keep it quick; scrolling to
+the end of a section shows its next ones."""
 
 SORT_ORDERS: tuple[tuple[SummaryOrder, str], ...] = (
     ("title", "Title"),
@@ -93,6 +93,11 @@ class NodeKind(IntEnum):
     SAVED_SEARCHES = 6
     SAVED_SEARCH = 7
 
+
+_LEAF_KINDS = frozenset({NodeKind.ARTICLE, NodeKind.BOOKMARK, NodeKind.SAVED_SEARCH})
+"""Rows that never have children."""
+_LAZY_KINDS = frozenset({NodeKind.OUTLET, NodeKind.SECTION})
+"""Rows whose children are read from the archive when first asked for."""
 
 BOOKMARKS_LABEL = "Bookmarks"
 SAVED_SEARCHES_LABEL = "Saved searches"
@@ -328,32 +333,25 @@ class ArticleTreeModel(QAbstractItemModel):
         # Rows are revealed up to the article without fetching a summary: only the page the
         # view paints is fetched.
         node = self._node_or_root(section_index)
-        if node.ids is None and self.canFetchMore(section_index):
-            self.fetchMore(section_index)
+        self.rowCount(section_index)  # the section's ids and first rows
         if node.ids is None:
             return QModelIndex()
         try:
             row = node.ids.index(article_id)
         except ValueError:
             return QModelIndex()
-        while node.shown <= row and self.canFetchMore(section_index):
-            self.fetchMore(section_index)
+        while node.shown <= row and self.can_reveal_more(section_index):
+            self.reveal_more(section_index)
         return self.index(row, 0, section_index) if row < node.shown else QModelIndex()
 
     def _child_index(self, parent: QModelIndex, wanted: Callable[[_Node], bool]) -> QModelIndex:
-        """The first child of ``parent`` that ``wanted`` accepts, fetching pages until found."""
+        """The first child of ``parent`` (the root or an outlet) that ``wanted`` accepts."""
         node = self._node_or_root(parent)
-        checked = 0
-        while True:
-            for row in range(checked, len(node.children)):
-                if wanted(node.children[row]):
-                    return self.index(row, 0, parent)
-            checked = len(node.children)
-            if not self.canFetchMore(parent):
-                return QModelIndex()
-            self.fetchMore(parent)
-            if len(node.children) == checked:
-                return QModelIndex()
+        self.rowCount(parent)  # an outlet's sections, the first time
+        for row, child in enumerate(node.children):
+            if wanted(child):
+                return self.index(row, 0, parent)
+        return QModelIndex()
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -405,8 +403,8 @@ class ArticleTreeModel(QAbstractItemModel):
         return summary, None
 
     def _next_batch(self, node: _Node) -> int:
-        """How many article rows of section ``node`` ``fetchMore`` reveals next, fetching its
-        ids the first time; the caller reveals them inside the insert signals."""
+        """How many article rows of section ``node`` to reveal next, fetching its ids the first
+        time; the caller shows them (inside insert signals once a view has seen the section)."""
         if node.ids is None:
             node.ids = array("q", self._archive.ids_in(node.outlet, node.section, self._order))
             node.rows = _ArticleRows(node)
@@ -439,31 +437,57 @@ class ArticleTreeModel(QAbstractItemModel):
     def _node_or_root(self, index: ModelIndex) -> _Node:
         return self._node(index) or self._root
 
+    # index, parent, rowCount and hasChildren run for every row a view lays out, and a view
+    # lays out every shown row of every expanded node each time rows are inserted under one
+    # of them: each reads the index's pointer once and calls no other Python method.
+
+    def _parent_node(self, parent: ModelIndex) -> _Node | None:
+        """The node whose children ``parent`` stands for: the root for an invalid index, None
+        for an article row or a second-column cell (they have no children)."""
+        if not parent.isValid():
+            return self._root
+        node = parent.internalPointer()
+        return node if type(node) is _Node and parent.column() == 0 else None
+
     @override
     def index(self, row: int, column: int, parent: ModelIndex = QModelIndex()) -> QModelIndex:
-        # rowCount inline, not hasIndex: views call index() for every laid-out row, and
-        # hasIndex's call back into Python doubles the cost of an expansion.
-        if not 0 <= column < self.COLUMNS or row < 0 or row >= self.rowCount(parent):
+        # _parent_node inline: this is the call made most.
+        if not parent.isValid():
+            node = self._root
+        else:
+            node = parent.internalPointer()
+            if type(node) is not _Node or parent.column() != 0:
+                return QModelIndex()
+        if not 0 <= column < self.COLUMNS or row < 0:
             return QModelIndex()
-        node = self._node_or_root(parent)
-        if node.rows is not None:
-            return self.createIndex(row, column, node.rows)
-        return self.createIndex(row, column, node.children[row])
+        if not node.loaded and self._needs_first_rows(node):
+            self._first_rows(node)
+        rows = node.rows
+        if rows is not None:
+            return self.createIndex(row, column, rows) if row < node.shown else QModelIndex()
+        children = node.children
+        return self.createIndex(row, column, children[row]) if row < len(children) else (
+            QModelIndex())
 
     @override
     def parent(self, index: ModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
-        if index.isValid() and isinstance(rows := index.internalPointer(), _ArticleRows):
-            return self.createIndex(rows.section.row, 0, rows.section)
-        node = self._node(index)
-        if node is None or node.parent is None or node.parent is self._root:
+        if not index.isValid():
             return QModelIndex()
-        return self.createIndex(node.parent.row, 0, node.parent)
+        pointer = index.internalPointer()
+        if type(pointer) is _ArticleRows:
+            return self.createIndex(pointer.section.row, 0, pointer.section)
+        up = pointer.parent if type(pointer) is _Node else None
+        if up is None or up is self._root:
+            return QModelIndex()
+        return self.createIndex(up.row, 0, up)
 
     @override
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:
-        if parent.column() > 0 or self._article(parent) is not None:
+        node = self._parent_node(parent)
+        if node is None:
             return 0
-        node = self._node_or_root(parent)
+        if not node.loaded and self._needs_first_rows(node):
+            self._first_rows(node)
         return node.shown if node.rows is not None else len(node.children)
 
     @override
@@ -472,55 +496,63 @@ class ArticleTreeModel(QAbstractItemModel):
 
     @override
     def hasChildren(self, parent: ModelIndex = QModelIndex()) -> bool:
-        if parent.column() > 0 or self._article(parent) is not None:
+        node = self._parent_node(parent)
+        if node is None or node.kind in _LEAF_KINDS:
             return False
-        node = self._node_or_root(parent)
         if node is self._root:
             return bool(node.children)
-        if node.kind in (NodeKind.ARTICLE, NodeKind.BOOKMARK, NodeKind.SAVED_SEARCH):
-            return False
-        return self.rowCount(parent) > 0 or (not node.loaded and node.count > 0)
+        shown = node.shown if node.rows is not None else len(node.children)
+        return shown > 0 or (not node.loaded and node.count > 0)
 
-    @override
-    def canFetchMore(self, parent: ModelIndex) -> bool:
-        node = self._node(parent)
-        if node is None or node.kind is not NodeKind.OUTLET and node.kind is not NodeKind.SECTION:
-            return False
-        return parent.column() == 0 and not node.loaded and node.error is None
+    # An outlet's sections and a section's first REVEAL articles appear the first time a view
+    # asks for the node's rows, as it lays the node out on expanding it: they are there before
+    # the view lays them out, and it lays out just them. Rows inserted later make QTreeView lay
+    # out every shown row of the whole tree again, so Qt's fetchMore, which QTreeView calls
+    # right after an expansion, is not used: the view calls ``reveal_more`` when the last shown
+    # row of a section comes on screen.
 
-    @override
-    def fetchMore(self, parent: ModelIndex) -> None:
+    def _needs_first_rows(self, node: _Node) -> bool:
+        return (not node.loaded and node.shown == 0 and not node.children
+                and node.error is None and node.kind in _LAZY_KINDS)
+
+    def _first_rows(self, node: _Node) -> None:
+        """Load an outlet's sections, or fetch a section's ids and show its first articles.
+        No signal: no view has seen the node's rows yet. A failure greys the node."""
+        try:
+            if node.kind is NodeKind.OUTLET:
+                node.children = self._load_sections(node)
+                node.loaded = True
+            else:
+                node.shown = self._next_batch(node)
+        except BroadsheetError as exc:
+            node.error = exc.reason
+
+    def can_reveal_more(self, parent: ModelIndex) -> bool:
+        """Whether section ``parent`` has articles not shown yet."""
         node = self._node(parent)
-        if self._fetching or node is None or not self.canFetchMore(parent):
+        return (node is not None and node.kind is NodeKind.SECTION and not node.loaded
+                and node.error is None and parent.column() == 0)
+
+    def reveal_more(self, parent: ModelIndex) -> None:
+        """Show the next REVEAL articles of section ``parent`` (its first ones, if no view has
+        asked for them yet)."""
+        node = self._node(parent)
+        if node is None or self._fetching:
+            return
+        if self._needs_first_rows(node):
+            self._first_rows(node)
+            return
+        if not self.can_reveal_more(parent):
             return
         self._fetching = True
         try:
-            self._insert_children(parent, node)
+            n = self._next_batch(node)
+            if n > 0:
+                self.beginInsertRows(parent, node.shown, node.shown + n - 1)
+                node.shown += n
+                self.endInsertRows()
         finally:
             self._fetching = False
-
-    def _insert_children(self, parent: ModelIndex, node: _Node) -> None:
-        first = self.rowCount(parent)
-        try:
-            if node.kind is NodeKind.OUTLET:
-                sections = self._load_sections(node)
-                n = len(sections)
-            else:
-                n = self._next_batch(node)
-        except BroadsheetError as exc:
-            node.error = exc.reason
-            self.dataChanged.emit(parent, parent)
-            return
-        if n <= 0:
-            node.loaded = True
-            return
-        self.beginInsertRows(parent, first, first + n - 1)
-        if node.kind is NodeKind.OUTLET:
-            node.children = sections
-            node.loaded = True
-        else:
-            node.shown += n
-        self.endInsertRows()
 
     @override
     def data(self, index: ModelIndex, role: int = DISPLAY_ROLE) -> Any:

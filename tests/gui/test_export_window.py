@@ -241,8 +241,6 @@ def tree_row(window: MainWindow, outlet: str, section: str | None = None) -> QMo
     if section is None:
         return found
     window.tree.expand(found)
-    if model.canFetchMore(found):
-        model.fetchMore(found)
     children = [model.index(r, 0, found) for r in range(model.rowCount(found))]
     [child] = [i for i in children if i.data(Role.SECTION) == section]
     return child

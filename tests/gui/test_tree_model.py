@@ -69,8 +69,6 @@ def titles_in(model: ArticleTreeModel, parent: QModelIndex) -> list[str]:
 
 
 def child_named(model: ArticleTreeModel, parent: QModelIndex, name: str) -> QModelIndex:
-    if model.canFetchMore(parent):
-        model.fetchMore(parent)
     for row in range(model.rowCount(parent)):
         index = model.index(row, 0, parent)
         if index.data() == name:
@@ -79,8 +77,8 @@ def child_named(model: ArticleTreeModel, parent: QModelIndex, name: str) -> QMod
 
 
 def fetch_everything(model: ArticleTreeModel, parent: QModelIndex = QModelIndex()) -> None:
-    while model.canFetchMore(parent):
-        model.fetchMore(parent)
+    while model.can_reveal_more(parent):
+        model.reveal_more(parent)
     for row in range(model.rowCount(parent)):
         fetch_everything(model, model.index(row, 0, parent))
 
@@ -124,7 +122,6 @@ def test_outlets_show_their_article_counts(archive: Archive) -> None:
 def test_sections_read_as_paths_with_counts(archive: Archive) -> None:
     model = ArticleTreeModel(archive)
     independent = child_named(model, QModelIndex(), "The Independent")
-    model.fetchMore(independent)
     assert titles_in(model, independent) == ["News › UK › Home News", "News › World › Middle East"]
     assert model.index(0, 1, independent).data() == "1"
     assert model.index(0, 0, independent).data(Role.KIND) == NodeKind.SECTION
@@ -134,7 +131,6 @@ def test_article_rows_carry_their_id_and_title(archive: Archive) -> None:
     model = ArticleTreeModel(archive)
     guardian = child_named(model, QModelIndex(), GUARDIAN)
     section = child_named(model, guardian, US_NEWS)
-    model.fetchMore(section)
     article = model.index(0, 0, section)
     assert article.data() == "Rex Tillerson director Bahamas US-Russian oil firm leak"
     article_id = model.article_id(article)
@@ -148,7 +144,6 @@ def test_sort_control_orders_articles_by_title_score_comments_and_date(
 ) -> None:
     model = ArticleTreeModel(sort_archive)
     section = child_named(model, child_named(model, QModelIndex(), GUARDIAN), US_NEWS)
-    model.fetchMore(section)
     by_title = titles_in(model, section)
     assert [t.split()[0] for t in by_title] == ["Apple", "Banana", "Cherry"]
 
@@ -160,7 +155,6 @@ def test_sort_control_orders_articles_by_title_score_comments_and_date(
     for order, (first_words, second_column) in expected.items():
         model.set_order(order)
         section = child_named(model, child_named(model, QModelIndex(), GUARDIAN), US_NEWS)
-        model.fetchMore(section)
         assert [t.split()[0] for t in titles_in(model, section)] == first_words, order
         assert [model.index(r, 1, section).data() for r in range(3)] == second_column, order
 
@@ -174,43 +168,85 @@ def test_set_order_resets_the_model(qtbot: Any, sort_archive: Archive) -> None:
         model.set_order("colour")
 
 
-def test_only_outlets_are_queried_until_a_node_expands(archive: Archive) -> None:
+def test_only_outlets_are_queried_until_a_view_asks_for_a_nodes_rows(archive: Archive) -> None:
     counting = CountingArchive(archive)
     model = ArticleTreeModel(counting)  # type: ignore[arg-type]
     assert counting.calls == ["outlets"]
-    guardian = child_named(model, QModelIndex(), GUARDIAN)
-    assert model.hasChildren(guardian) and model.rowCount(guardian) == 0
-    model.fetchMore(guardian)
+    guardian = next(model.index(r, 0) for r in range(model.rowCount())
+                    if model.index(r, 0).data() == GUARDIAN)
+    # A collapsed outlet shows an expander without loading its sections.
+    assert model.hasChildren(guardian) and counting.calls == ["outlets"]
+    # A view asks for the rows as it expands the outlet: they are there, with no insertion.
     assert model.rowCount(guardian) == len(archive.sections(GUARDIAN))
     assert counting.calls == ["outlets", "sections"]
     section = model.index(0, 0, guardian)
-    assert model.hasChildren(section) and model.rowCount(section) == 0
-    assert model.canFetchMore(section)
-    model.fetchMore(section)
+    assert model.hasChildren(section) and counting.calls == ["outlets", "sections"]
     # Expanding a section fetches its ids only; a row's summary waits until it is painted.
-    assert counting.calls == ["outlets", "sections", "ids_in"]
     assert model.rowCount(section) == 1
-    assert not model.canFetchMore(section)
+    assert counting.calls == ["outlets", "sections", "ids_in"]
+    assert not model.can_reveal_more(section)
     assert model.index(0, 0, section).data()
     assert counting.calls == ["outlets", "sections", "ids_in", "summaries"]
 
 
 def test_a_section_reveals_its_articles_a_page_at_a_time(
-    sort_archive: Archive, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, sort_archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(models, "PAGE", 2)
     monkeypatch.setattr(models, "REVEAL", 2)
     counting = CountingArchive(sort_archive)
     model = ArticleTreeModel(counting)  # type: ignore[arg-type]
     section = child_named(model, child_named(model, QModelIndex(), GUARDIAN), US_NEWS)
-    model.fetchMore(section)
     assert model.rowCount(section) == 2
-    assert model.canFetchMore(section)
-    model.fetchMore(section)
+    assert model.can_reveal_more(section)
+    with qtbot.waitSignal(model.rowsInserted, timeout=1000) as inserted:
+        model.reveal_more(section)
+    assert inserted.args[1:] == [2, 2]
     assert model.rowCount(section) == 3
-    assert not model.canFetchMore(section)
+    assert not model.can_reveal_more(section)
     assert counting.calls.count("ids_in") == 1
     assert "summaries" not in counting.calls and "summaries_in" not in counting.calls
+
+
+def test_a_view_of_the_collapsed_tree_queries_only_the_outlets(
+    qtbot: Any, archive: Archive
+) -> None:
+    """Painting the collapsed tree (the window's first paint) reads no outlet's sections."""
+    from PySide6.QtWidgets import QTreeView
+
+    counting = CountingArchive(archive)
+    model = ArticleTreeModel(counting)  # type: ignore[arg-type]
+    view = QTreeView()
+    qtbot.addWidget(view)
+    view.setUniformRowHeights(True)
+    view.setModel(model)
+    view.show()
+    qtbot.waitExposed(view)
+    view.grab()
+    assert counting.calls == ["outlets"]
+
+
+def test_expanding_lays_out_the_new_rows_only(qtbot: Any, archive: Archive) -> None:
+    """An outlet's and a section's rows are there when a view expands them: no insertion,
+    which would make QTreeView lay out every shown row of the tree again."""
+    from PySide6.QtWidgets import QTreeView
+
+    model = ArticleTreeModel(archive)
+    view = QTreeView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.show()
+    inserted: list[object] = []
+    model.rowsInserted.connect(lambda *args: inserted.append(args))
+    guardian = child_named(model, QModelIndex(), GUARDIAN)
+    view.expand(guardian)
+    section = model.index(0, 0, guardian)
+    view.expand(section)
+    qtbot.wait(10)
+    assert inserted == []
+    assert view.isExpanded(section)
+    first = model.index(0, 0, section)
+    assert view.visualRect(first).isValid() and first.data()
 
 
 def test_index_of_article_loads_the_path_to_it(archive: Archive) -> None:
