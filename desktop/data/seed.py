@@ -549,6 +549,17 @@ def _at_sentence_start(text: str, start: int, text_starts: Sequence[int]) -> boo
     return gap[0].rstrip(_OPENERS).endswith(_SENTENCE_END)
 
 
+def _in_url(text: str, start: int) -> bool:
+    """True when the word at ``text[start]`` is part of a web address ("Source:
+    https://example.com/whos-posterity-are-they/"): it is written the way the slug is,
+    hyphens and all, not the way a headline is."""
+    if start == 0 or text[start - 1] not in "/-_.":
+        return False  # the usual case: a word after a space
+    begin = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    token = text[begin:start]
+    return "/" in token or token.startswith("www.")
+
+
 class _Writings:
     """How the body writes the slug's words and runs of them, outside sentence starts.
 
@@ -602,7 +613,8 @@ class _Writings:
         if samples is None:
             text, starts = self._text, self._starts
             outside = (
-                span for span in self._spans(word) if not _at_sentence_start(text, span[0], starts)
+                span for span in self._spans(word)
+                if not _at_sentence_start(text, span[0], starts) and not _in_url(text, span[0])
             )
             samples = self._samples[word] = list(itertools.islice(outside, _MAX_SAMPLES))
         return samples
@@ -700,6 +712,26 @@ def _fallback_title(blocks: Sequence[Block], outlet: str) -> str:
     return outlet
 
 
+_HEADLINE_PARAGRAPHS = 5
+"""Paragraphs at the top of the body where a scrape may have kept the headline."""
+_HEADLINE_MAX_LENGTH = 200
+
+
+def _headline(slug: Sequence[str], blocks: Sequence[Block]) -> str | None:
+    """The headline as the page wrote it, when the scrape kept it as one of the first
+    paragraphs: a short paragraph whose words are exactly the slug's ("Who’s Posterity Are
+    They Talking About?" for ``whos-posterity-are-they-talking-about``); else None."""
+    wanted = "".join(slug)
+    paragraphs = (b for b in blocks if isinstance(b, Paragraph))
+    for paragraph in itertools.islice(paragraphs, _HEADLINE_PARAGRAPHS):
+        text = paragraph.text
+        if len(text) <= _HEADLINE_MAX_LENGTH and len(text) >= len(wanted) and (
+            "".join(_WORD_RUN.findall(text)).lower() == wanted
+        ):
+            return text
+    return None
+
+
 def _title_texts(blocks: Sequence[Block]) -> Iterable[str]:
     for block in blocks:
         if isinstance(block, Paragraph):
@@ -727,9 +759,9 @@ def _parse(data: bytes, source: str) -> Article:
         )
     url = header.url
     outlet = urls.outlet_of(url)
-    slug = urls.slug_words(url)
+    slug = urls.headline_words(url)
     if slug and not urls.slug_names_section(url):
-        title = recover_title(slug, _title_texts(blocks))
+        title = _headline(slug, blocks) or recover_title(slug, _title_texts(blocks))
     else:
         title = _fallback_title(blocks, outlet)
     return Article(

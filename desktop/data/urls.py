@@ -146,6 +146,8 @@ _WORD_SPLIT = re.compile(r"[\W_]+")
 # Outlets whose article URLs end in a section and an id, never in the headline's words
 # (BBC: "world-us-canada-38305827"); a section there has at most four words.
 _SECTION_ID_SLUG_DOMAINS = frozenset({"bbc.co.uk", "bbc.com"})
+# Outlets whose slugs start with a two-letter edition code (Reuters: "us-usa-trump-cabinet").
+_EDITION_SLUG_DOMAINS = frozenset({"reuters.com"})
 _SECTION_AND_ID = re.compile(r"^[a-z]+(?:[-_][a-z]+){0,3}[-_][0-9]{5,}$", re.IGNORECASE)
 _HOST_OK = re.compile(r"^[^\s/\\?#@:\[\]]+$")
 
@@ -340,6 +342,22 @@ def slug_words(url: str) -> list[str]:
     if index is None:
         return []
     return [t.lower() for t in _slug_tokens(segments[index])]
+
+
+def headline_words(url: str) -> list[str]:
+    """``slug_words`` less what is not the headline's: Reuters starts its slugs with an
+    edition code and, in the US edition, the country's (``us-usa-trump-cabinet`` gives
+    ``["trump", "cabinet"]``)."""
+    words = slug_words(url)
+    parts = _split(url)
+    if not words or len(words[0]) != 2 or parts is None or (
+        registrable_domain(_host(parts)) not in _EDITION_SLUG_DOMAINS
+    ):
+        return words
+    rest = words[1:]
+    if words[0] == "us" and rest[:1] == ["usa"]:
+        rest = rest[1:]
+    return rest or words
 
 
 @functools.lru_cache(maxsize=64)

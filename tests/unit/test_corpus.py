@@ -6,6 +6,7 @@ the body is lost (furniture is kept as its own block, never deleted).
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -19,6 +20,7 @@ CORPUS_DIR = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
 CORPUS = sorted(CORPUS_DIR.glob("*.txt"))
 HEADER = b"https://www.theguardian.com/us-news/2016/dec/11/corpus-body-test\n100\n20\n"
 C1_OR_REPLACEMENT = re.compile("[\u0080-\u009f\ufffd]")
+SLUG_RUN = re.compile(r"[a-z]+-[a-z]+-[a-z]+")
 TIMED_TITLE = re.compile(r"[^\W\d] \d{1,2}:\d\d$")
 PLAY_BUTTON = re.compile(r"Play Video(?=\d{1,2}:\d\d\s*$)", re.MULTILINE)
 
@@ -112,3 +114,22 @@ def test_video_titles_with_their_running_time_are_embeds() -> None:
     assert Embed("video", "The power behind the 'power blazer'", None, "3:26") in videos
     lyme = parse_seed_bytes(HEADER + (CORPUS_DIR / "fnc_11001.txt").read_bytes(), "x")
     assert Paragraph("By Looking at Lyme Disease on Friday Dec 29 2017 04:24") in lyme.blocks
+
+
+def test_titles_of_real_urls_read_as_headlines_not_slugs() -> None:
+    """The FakeNewsCorpus bodies come with their real URL and title (``meta/``): a title made
+    from the URL never keeps a slug's hyphens (from a web address in the body), and a
+    headline the scrape kept as a paragraph is the title, as the page wrote it."""
+    metas = sorted((CORPUS_DIR / "meta").glob("*.json"))
+    assert len(metas) == 33
+    exact = []
+    for meta_path in metas:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        body = (CORPUS_DIR / f"{meta_path.stem}.txt").read_bytes()
+        title = parse_seed_bytes(f"{meta['url']}\n1\n2\n".encode() + body, meta_path.name).title
+        assert not SLUG_RUN.search(title), (meta_path.name, title)
+        if title == meta["title"]:
+            exact.append(title)
+    assert "Who’s Posterity Are They Talking About?" in exact
+    assert "Is Vietnam Tilting Toward China?" in exact
+    assert len(exact) >= 3

@@ -636,6 +636,28 @@ def test_title_rejoins_possessives_split_by_the_slug() -> None:
     assert title_of(url, body) == "Trump’s Cabinet is wealthy"
 
 
+def test_title_is_a_first_paragraph_that_writes_the_slug_as_a_headline() -> None:
+    url = "https://example.com/2017/10/is-vietnam-tilting-toward-china-3339283.html"
+    body = ("Is Vietnam Tilting Toward China?", "Hanoi is rethinking its alliances.")
+    assert title_of(url, *body) == "Is Vietnam Tilting Toward China?"
+    # Only a paragraph with exactly the slug's words, near the top, is the headline.
+    assert title_of(url, "Is Vietnam tilting toward China? Some say so.", body[1]) == (
+        "Is Vietnam tilting toward China")
+    later = ("One.", "Two.", "Three.", "Four.", "Five.", "Is Vietnam Tilting Toward China?")
+    assert title_of(url, *later) == "Is Vietnam Tilting Toward China"
+
+
+def test_a_web_address_in_the_body_is_not_how_the_title_is_written() -> None:
+    url = "https://example.com/survival/2015/07/whos-posterity-are-they-talking-about-2577832"
+    body = ("We must secure the blessings of liberty to our posterity.",
+            "Source: https://example.org/2015/07/15/whos-posterity-are-they-talking-about/")
+    assert title_of(url, *body) == "Whos posterity are they talking about"
+
+
+def test_reuters_title_leaves_out_the_edition_codes() -> None:
+    assert parse_seed(TEST_SEEDS_DIR / "reuters_no_counts.txt").title == "Trump Cabinet"
+
+
 def test_title_words_the_body_never_writes_stay_lower_case() -> None:
     assert title_of("https://example.com/a/quiet-day-ahead-123456", "Nothing here.") == (
         "Quiet day ahead"

@@ -8,6 +8,7 @@ from desktop.data.urls import (
     OUTLETS,
     date_of,
     domain_of,
+    headline_words,
     is_http_url,
     normalize_url,
     outlet_of,
@@ -154,6 +155,24 @@ def test_date_of(url: str, date: str | None) -> None:
 )
 def test_slug_words(url: str, words: list[str]) -> None:
     assert slug_words(url) == words
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("https://www.reuters.com/article/us-usa-trump-cabinet-idUSKBN1431Z1",
+         ["trump", "cabinet"]),
+        ("https://uk.reuters.com/article/uk-britain-eu-brexit-idUKKBN1431Z1",
+         ["britain", "eu", "brexit"]),
+        ("https://www.reuters.com/article/us-china-trade-idUSKBN1431Z1", ["china", "trade"]),
+        ("https://www.reuters.com/article/us-idUSKBN1431Z1", ["us"]),
+        # Elsewhere a two-letter first word is the headline's.
+        ("https://example.com/news/us-plans-new-tariffs", ["us", "plans", "new", "tariffs"]),
+        (INDEPENDENT, slug_words(INDEPENDENT)),
+    ],
+)
+def test_headline_words_drop_reuters_edition_codes(url: str, words: list[str]) -> None:
+    assert headline_words(url) == words
 
 
 @pytest.mark.parametrize(
