@@ -717,18 +717,18 @@ _HEADLINE_PARAGRAPHS = 5
 _HEADLINE_MAX_LENGTH = 200
 
 
-def _headline(slug: Sequence[str], blocks: Sequence[Block]) -> str | None:
-    """The headline as the page wrote it, when the scrape kept it as one of the first
+def _headline(slug: Sequence[str], blocks: Sequence[Block]) -> tuple[int, str] | None:
+    """Which block is the headline, and its text, when the scrape kept it as one of the first
     paragraphs: a short paragraph whose words are exactly the slug's ("Who’s Posterity Are
     They Talking About?" for ``whos-posterity-are-they-talking-about``); else None."""
     wanted = "".join(slug)
-    paragraphs = (b for b in blocks if isinstance(b, Paragraph))
-    for paragraph in itertools.islice(paragraphs, _HEADLINE_PARAGRAPHS):
+    paragraphs = ((i, b) for i, b in enumerate(blocks) if isinstance(b, Paragraph))
+    for index, paragraph in itertools.islice(paragraphs, _HEADLINE_PARAGRAPHS):
         text = paragraph.text
         if len(text) <= _HEADLINE_MAX_LENGTH and len(text) >= len(wanted) and (
             "".join(_WORD_RUN.findall(text)).lower() == wanted
         ):
-            return text
+            return index, text
     return None
 
 
@@ -759,9 +759,16 @@ def _parse(data: bytes, source: str) -> Article:
         )
     url = header.url
     outlet = urls.outlet_of(url)
-    slug = urls.headline_words(url)
-    if slug and not urls.slug_names_section(url):
-        title = _headline(slug, blocks) or recover_title(slug, _title_texts(blocks))
+    slug = [] if urls.slug_names_section(url) else urls.headline_words(url)
+    headline = _headline(slug, blocks) if slug else None
+    if headline is not None:
+        # The reader shows the headline once, as the title: in the body it becomes furniture
+        # (kept, shown on request) unless it is all the body has.
+        index, title = headline
+        if sum(isinstance(b, Paragraph | Gallery | Embed) for b in blocks) > 1:
+            blocks[index] = Furniture(title)
+    elif slug:
+        title = recover_title(slug, _title_texts(blocks))
     else:
         title = _fallback_title(blocks, outlet)
     return Article(

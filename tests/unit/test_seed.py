@@ -640,6 +640,10 @@ def test_title_is_a_first_paragraph_that_writes_the_slug_as_a_headline() -> None
     url = "https://example.com/2017/10/is-vietnam-tilting-toward-china-3339283.html"
     body = ("Is Vietnam Tilting Toward China?", "Hanoi is rethinking its alliances.")
     assert title_of(url, *body) == "Is Vietnam Tilting Toward China?"
+    # The reader shows it once, as the title: in the body it is furniture, kept.
+    blocks = parse_seed_bytes(f"{url}\n1\n2\n{body[0]}\n\n{body[1]}".encode(), "t").blocks
+    assert blocks == (Furniture(body[0]), Paragraph(body[1]))
+    assert title_of(url, body[0]) == body[0]  # all the body has: it stays a paragraph
     # Only a paragraph with exactly the slug's words, near the top, is the headline.
     assert title_of(url, "Is Vietnam tilting toward China? Some say so.", body[1]) == (
         "Is Vietnam tilting toward China")
