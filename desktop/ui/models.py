@@ -49,9 +49,8 @@ CACHED_PAGES = 4
 """Pages of article summaries the tree keeps; older ones are fetched again when painted."""
 
 REVEAL = 100
-"""Article rows a section shows at first and adds per ``reveal_more``: each insertion makes the
-view lay out every shown row of the tree again, so fewer at a time keep it quick; scrolling to
-the end of a section shows its next ones."""
+"""Article rows a section shows at first; scrolling to the end of a section shows as many
+again as it shows (``reveal_more``)."""
 
 SORT_ORDERS: tuple[tuple[SummaryOrder, str], ...] = (
     ("title", "Title"),
@@ -408,7 +407,10 @@ class ArticleTreeModel(QAbstractItemModel):
         if node.ids is None:
             node.ids = array("q", self._archive.ids_in(node.outlet, node.section, self._order))
             node.rows = _ArticleRows(node)
-        n = min(REVEAL, len(node.ids) - node.shown)
+        # The first REVEAL, then as many again as are shown: each insertion lays out every
+        # shown row of the tree again, so doubling keeps scrolling to the end of a long
+        # section linear in its length, not quadratic.
+        n = min(max(REVEAL, node.shown), len(node.ids) - node.shown)
         if node.shown + max(n, 0) >= len(node.ids):
             node.loaded = True
         return max(n, 0)

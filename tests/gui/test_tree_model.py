@@ -333,6 +333,20 @@ def test_revealing_an_article_deep_in_a_big_section_fetches_only_the_pages_paint
     ]
 
 
+def test_a_long_section_doubles_its_shown_rows_on_each_reveal(
+    big_section_archive: Archive,
+) -> None:
+    """Each insertion makes QTreeView lay out every shown row again, so a section shows as
+    many again each time: few insertions to reach the end of a long section."""
+    model = ArticleTreeModel(big_section_archive)
+    section = child_named(model, child_named(model, QModelIndex(), GUARDIAN), US_NEWS)
+    shown = [model.rowCount(section)]
+    while model.can_reveal_more(section):
+        model.reveal_more(section)
+        shown.append(model.rowCount(section))
+    assert shown == [100, 200, 400, 800, BIG_SECTION]
+
+
 def test_every_row_of_a_big_section_reads_right_with_a_bounded_cache(
     big_section_archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
