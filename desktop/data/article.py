@@ -72,6 +72,10 @@ class Furniture:
 
 Block: TypeAlias = Paragraph | Gallery | Embed | Furniture
 
+# ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, made once: ``dumps`` with
+# options builds a new encoder on every call, twice for every article an import stores.
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
 
 @dataclass(frozen=True)
 class Article:
@@ -242,7 +246,7 @@ def store_blocks(blocks: tuple[Block, ...]) -> StoredBlocks:
         else:
             layout.append(block.text)
     return StoredBlocks(
-        json.dumps(layout, ensure_ascii=False, separators=(",", ":")),
+        _COMPACT_JSON.encode(layout),
         "\n\n".join(paragraphs),
         "\n".join(captions),
     )
@@ -257,10 +261,9 @@ def hash_content(
     escapes it) and gives both texts' lengths, so no two different articles hash the same
     bytes.
     """
-    head = json.dumps(
+    head = _COMPACT_JSON.encode(
         [title, score, comments, stored.layout, len(stored.body_text),
-         len(stored.captions_text)],
-        ensure_ascii=False, separators=(",", ":"),
+         len(stored.captions_text)]
     )
     digest = hashlib.sha256(head.encode("utf-8"))
     digest.update(b"\n")

@@ -632,17 +632,29 @@ class _Writings:
         # How often each writing of the longest run so far is seen.
         longest = 0
         writings: dict[str, int] = {}
+        size = len(text)
         for start, end in self._samples_of(words[0]):
             length = 1
-            while length < limit and end < len(text) and text[end] in _RUN_SEPARATORS:
-                # Where lower-casing keeps offsets, the lower-case text tells at once
-                # whether the next word could be the one looked for.
-                if low is not None and not low.startswith(words[length], end + 1):
-                    break
-                following = _WORD_RUN.match(text, end + 1)
-                if following is None or following[0].lower() != words[length]:
-                    break
-                end = following.end()
+            while length < limit and end < size and text[end] in _RUN_SEPARATORS:
+                word = words[length]
+                if low is not None:
+                    # Lower-casing kept every offset, and no character becomes or stops
+                    # being a letter or digit when lower-cased (none in all of Unicode), so
+                    # the lower-case text has the same words: the next one is ``word`` when
+                    # it starts there and no letter or digit follows it.
+                    after = end + 1 + len(word)
+                    if not (
+                        low.startswith(word, end + 1)
+                        and word.isalnum()
+                        and (after == size or not low[after].isalnum())
+                    ):
+                        break
+                    end = after
+                else:
+                    following = _WORD_RUN.match(text, end + 1)
+                    if following is None or following[0].lower() != word:
+                        break
+                    end = following.end()
                 length += 1
             if length > longest:
                 longest, writings = length, {}

@@ -662,6 +662,15 @@ def test_reuters_title_leaves_out_the_edition_codes() -> None:
     assert parse_seed(TEST_SEEDS_DIR / "reuters_no_counts.txt").title == "Trump Cabinet"
 
 
+def test_title_run_takes_only_whole_words_the_body_writes() -> None:
+    # The run goes on only over a whole word: not the "s" of "sx", nor the "i" that a
+    # combining dot follows ("İstanbul" lower-cases to "i" and U+0307, which is not a letter).
+    assert seed_module.recover_title(["trump", "s"], ["a Trump sx, a trump's"]) == "Trump's"
+    assert seed_module.recover_title(
+        ["trump", "i\u0307stanbul", "x"], ["a trump-i\u0307stanbul x"]
+    ) == "Trump i\u0307stanbul x"
+
+
 def test_title_words_the_body_never_writes_stay_lower_case() -> None:
     assert title_of("https://example.com/a/quiet-day-ahead-123456", "Nothing here.") == (
         "Quiet day ahead"
