@@ -2,13 +2,12 @@
 
 Shared by the renderer (``render.py``), the reader and the PDF. Kept apart from the renderer so
 that the reader, which needs only these numbers to lay out its first (empty) page, does not
-load the renderer before the window's first paint. No imports beyond the standard library's
-dataclasses; no Qt.
+load the renderer before the window's first paint. No imports beyond ``typing``; no Qt.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: Serif body faces, first found wins: Georgia (Windows, macOS), DejaVu Serif (Linux),
 #: Times New Roman as a last named resort. ``textdoc`` sets the same list as the default font.
@@ -25,8 +24,7 @@ READING_WIDTH_EM = 34
 LINE_HEIGHT_PERCENT = 150
 
 
-@dataclass(frozen=True)
-class Palette:
+class Palette(NamedTuple):
     """The colours of one theme (``#RRGGBB``)."""
 
     text: str

@@ -345,6 +345,19 @@ class ArchivedArticle:
     imported_at: str
 
 
+@dataclass(frozen=True)
+class ArticleVersion:
+    """One version of an article, 1 = the first imported; the last is the current one
+    (``Archive.versions``)."""
+
+    version: int
+    imported_at: str
+    superseded_at: str | None
+    content_hash: str
+    source_file: str | None
+    article: Article
+
+
 def article_to_json(record: ArchivedArticle) -> dict[str, Any]:
     """The ``broadsheet show --json`` object."""
     a = record.article

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # More terms than anyone types; a longer query (a pasted page) keeps its first MAX_TERMS.
 MAX_TERMS = 64
@@ -30,8 +30,7 @@ FACETS_COLUMN = "facets"
 _FACET_MARK = "\uf8ff"
 
 
-@dataclass(frozen=True)
-class _Term:
+class _Term(NamedTuple):
     """One search term: a word or phrase, and whether it is a prefix."""
 
     text: str

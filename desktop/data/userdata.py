@@ -26,10 +26,9 @@ import math
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from desktop import paths
 from desktop.errors import BroadsheetError
@@ -64,8 +63,7 @@ class Setting(StrEnum):
     BUNDLED_CHECKED = "bundled_checked"
 
 
-@dataclass(frozen=True)
-class Bookmark:
+class Bookmark(NamedTuple):
     """A starred article: its normalised URL, the title when starred, and when (UTC ISO)."""
 
     url: str
@@ -73,8 +71,7 @@ class Bookmark:
     added_at: str
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """A recently read article: normalised URL, title when opened, last opened (UTC ISO)."""
 
     url: str
@@ -82,8 +79,7 @@ class HistoryEntry:
     opened_at: str
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """The reader's note on an article (plain text) and when it was last saved (UTC ISO)."""
 
     url: str
@@ -91,8 +87,7 @@ class Note:
     updated_at: str
 
 
-@dataclass(frozen=True)
-class SavedSearch:
+class SavedSearch(NamedTuple):
     """A search the reader saved as a tree node: its name, query text and filters."""
 
     name: str

@@ -13,9 +13,8 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -107,8 +106,7 @@ _GROUP_LABELS = {NodeKind.BOOKMARKS: BOOKMARKS_LABEL, NodeKind.SAVED_SEARCHES: S
 _GROUP_ORDER = (NodeKind.BOOKMARKS, NodeKind.SAVED_SEARCHES)
 
 
-@dataclass(frozen=True)
-class UserEntry:
+class UserEntry(NamedTuple):
     """One row of a user group: a bookmark or a saved search.
 
     ``key`` names it in the reader's data (a bookmark's URL, a saved search's name);
@@ -148,36 +146,60 @@ def section_label(section_path: str) -> str:
     return " › ".join(section_path.split("/")) if section_path else NO_SECTION_LABEL
 
 
-@dataclass(eq=False)
 class _Node:
-    kind: NodeKind
-    parent: _Node | None
-    row: int
-    name: str = ""
-    count: int = 0
-    outlet: str = ""
-    section: str = ""
-    entry: UserEntry | None = None
-    children: list[_Node] = field(default_factory=list)
-    # For a section: the ids of its articles in the tree's order, fetched on first expansion
-    # and revealed REVEAL at a time (``shown`` of them are rows). Its article rows have no node:
-    # their indexes point at ``rows``, and their row number is the position in ``ids``.
-    ids: array[int] | None = None
-    shown: int = 0
-    rows: _ArticleRows | None = None
-    loaded: bool = False
-    error: str | None = None
+    """A row of the tree above the articles: a user group or entry, an outlet or a section.
+
+    A plain class, like ``_ArticleRows``, and ``_Page`` a ``NamedTuple``: the tree is made
+    before the window's first paint, and making a dataclass's methods costs the start about
+    0.5 ms a class. Nodes compare by identity (the tree keys its pages by node).
+    """
+
+    __slots__ = ("kind", "parent", "row", "name", "count", "outlet", "section", "entry",
+                 "children", "ids", "shown", "rows", "loaded", "error")
+
+    def __init__(
+        self,
+        kind: NodeKind,
+        parent: _Node | None,
+        row: int,
+        *,
+        name: str = "",
+        count: int = 0,
+        outlet: str = "",
+        section: str = "",
+        entry: UserEntry | None = None,
+        loaded: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.parent = parent
+        self.row = row
+        self.name = name
+        self.count = count
+        self.outlet = outlet
+        self.section = section
+        self.entry = entry
+        self.children: list[_Node] = []
+        # For a section: the ids of its articles in the tree's order, fetched on first
+        # expansion and revealed REVEAL at a time (``shown`` of them are rows). Its article
+        # rows have no node: their indexes point at ``rows``, and their row number is the
+        # position in ``ids``.
+        self.ids: array[int] | None = None
+        self.shown = 0
+        self.rows: _ArticleRows | None = None
+        self.loaded = loaded
+        self.error: str | None = None
 
 
-@dataclass(eq=False)
 class _ArticleRows:
     """What the indexes of a section's article rows point at: the section."""
 
-    section: _Node
+    __slots__ = ("section",)
+
+    def __init__(self, section: _Node) -> None:
+        self.section = section
 
 
-@dataclass
-class _Page:
+class _Page(NamedTuple):
     """Summaries fetched for one page of a section, by id; ``error`` when the fetch failed."""
 
     summaries: dict[int, ArticleSummary]

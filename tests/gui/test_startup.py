@@ -49,6 +49,9 @@ NOT_BEFORE_FIRST_PAINT = (
     "desktop.data.urls",
     "hashlib",
     "html",
+    # Records made before the first paint are NamedTuples or plain classes: a dataclass costs
+    # the start its generated methods, and the module its import.
+    "dataclasses",
 )
 
 
