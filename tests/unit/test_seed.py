@@ -612,6 +612,16 @@ def test_title_search_reads_the_texts_up_to_the_limit(
         itertools.accumulate((len(t) + 1 for t in kept[:-1]), initial=0))
 
 
+@pytest.mark.parametrize(
+    "texts", [["ΟΔΟΣ", "Σ ΟΔΟΣ."], ["ΑΣ", "ΣΑ", "Σ"], ["İstanbul Σ", "ΑΣ\u0345Β"], ["", "Σ", ""]]
+)
+def test_title_search_lower_cases_the_texts_as_the_joined_text(texts: list[str]) -> None:
+    # Each text is lower-cased on its own (and cached for furniture detection); a final
+    # sigma is the only character whose lower case depends on its neighbours.
+    writings = seed_module._Writings(["a"], iter(texts))
+    assert writings._low == "\n".join(texts).lower()
+
+
 def test_title_writes_runs_the_way_the_body_does() -> None:
     url = "https://example.com/news/militia-hashed-al-shaabi-joins-fight"
     body = "Troops of the Hashed al-Shaabi, a militia, joined the fight."
