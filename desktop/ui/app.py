@@ -27,7 +27,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QEventLoop,
     QMessageLogContext,
     QTimer,
     QtMsgType,
@@ -272,6 +271,8 @@ def _prepare(window: MainWindow, args: argparse.Namespace) -> None:
 
 def _wait_for_search(window: MainWindow, query: str) -> int:
     """Run ``query`` in the window's search bar and wait for it; returns the hit count."""
+    from PySide6.QtCore import QEventLoop  # only for --search and the self-test
+
     hits: list[int] = []
     failures: list[str] = []
     loop = QEventLoop()

@@ -269,12 +269,18 @@ class ArticleTreeView(QTreeView):
         index = self.indexAt(QPoint(x, 1))
         # Not viewport(): its first call costs PySide6 ~20 ms, before the first paint.
         bottom = self.maximumViewportSize().height()
-        while index.isValid() and self.visualRect(index).top() < bottom:
+        # The row at the bottom edge, invalid when the rows end above it. Found with indexAt,
+        # not by each row's visualRect(): that returns a QRect, one more PySide6 type (1 ms)
+        # for the first paint, which runs this once.
+        bottom_row = self.indexAt(QPoint(x, bottom - 1))
+        while index.isValid():
             parent = index.parent()
             last = index.row() == model.rowCount(parent) - 1
             if parent.isValid() and last and model.can_reveal_more(parent):
                 model.reveal_more(parent)
                 return  # the insert restarts the timer for the next page
+            if index == bottom_row:
+                return
             index = self.indexBelow(index)
 
 

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -48,7 +48,9 @@ from desktop.ui.models import Role, section_label
 from desktop.ui.tasks import run_in_background
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QKeyEvent
+    # The event and painter only annotate overrides: PySide6 makes a class's Python type
+    # (with its enums) when it is first touched, and QPainter's costs the first paint 2 ms.
+    from PySide6.QtGui import QKeyEvent, QPainter
 
 DEBOUNCE_MS = 150
 RESULT_LIMIT = 100
@@ -350,6 +352,7 @@ class SearchHitDelegate(QStyledItemDelegate):
     ) -> None:
         # Here, not at the top: QStyle's Python enums are a large part of what the first
         # paint would otherwise spend on QtWidgets types, and only painting hits needs them.
+        from PySide6.QtGui import QAbstractTextDocumentLayout
         from PySide6.QtWidgets import QStyle
 
         opt = QStyleOptionViewItem(option)

@@ -168,6 +168,22 @@ def test_a_later_start_paints_without_building_the_qt_enum_namespace(
     assert not later["namespace_built"]
 
 
+# PySide6 makes a class's Python type, with its enums, when the class is first touched; these
+# are used only after the first paint (painting search hits, waiting for --search), or not at
+# all on the way to it.
+TYPES_NOT_BEFORE_FIRST_PAINT = ("QPainter", "QEventLoop", "QRect")
+
+
+def test_a_later_start_paints_without_making_types_it_does_not_need(
+    tmp_path: Path, archive_path: Path
+) -> None:
+    setup = "import PySide6.QtCore, PySide6.QtGui\n"
+    report = ("{'made': sorted(name for module in (PySide6.QtCore, PySide6.QtGui) for name in "
+              f"vars(module) if name in {TYPES_NOT_BEFORE_FIRST_PAINT!r})}}")
+    first_paint_report(tmp_path, archive_path, setup, report)  # remembers the OS scheme
+    assert first_paint_report(tmp_path, archive_path, setup, report)["made"] == []
+
+
 def test_the_start_paths_numbers_are_qts_own_values() -> None:
     from PySide6.QtCore import Qt
 
