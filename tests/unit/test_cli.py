@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from desktop import paths
+from desktop import cli, paths
 from desktop.cli import main
 from desktop.data.archive import Archive
 from tests.conftest import ROOT, SEED_FILE, SEEDS_DIR, TEST_SEEDS_DIR
@@ -387,3 +387,36 @@ def test_python_m_desktop_runs_the_cli(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+# The window's start is parsed without the commands' parsers (``cli._parse``); these must come
+# out as the full parser has them: the same arguments, or the same message and exit status.
+WINDOW_ARGVS = [
+    [], ["--db", "x.db", "--screenshot", "out.png"], ["--search", "flood", "--view", "search"],
+    ["--theme=dark"], ["--scr", "out.png"], ["--self-test"], ["--open=-1"], ["--version"],
+    ["--view", "bogus"], ["--db"], ["--bogus"], ["--d", "x"], ["--se", "x"], ["--", "x"],
+    ["flood"], ["imprt", "x"], ["--open", "12", "extra"], ["-h"], ["--search", "import"],
+    ["--view=gallery", "show", "3"], ["search", "x", "--limit", "0"],
+]
+
+
+def _outcome(parse: Any, argv: list[str], capsys: pytest.CaptureFixture[str]) -> object:
+    try:
+        result: object = vars(parse(argv))
+    except SystemExit as exc:
+        result = exc.code
+    return result, capsys.readouterr()
+
+
+@pytest.mark.parametrize("argv", WINDOW_ARGVS)
+def test_the_windows_arguments_parse_as_the_full_parser_has_them(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    full = _outcome(cli.build_parser().parse_args, argv, capsys)
+    assert _outcome(cli._parse, argv, capsys) == full
+
+
+def test_the_commands_the_window_parser_leaves_to_the_full_one_are_all_of_them() -> None:
+    parser = cli.build_parser()
+    [sub] = [a for a in parser._actions if a.dest == "command"]
+    assert set(cli.COMMANDS) == set(sub.choices or ())
