@@ -310,11 +310,16 @@ def _units(lines: Iterable[str]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1024)
+def _lower_line(line: str) -> str:
+    return line.lower()
+
+
 def _lower(text: str) -> str:
-    """``text.lower()``, cached: furniture detection lower-cases most paragraphs, and the
-    title search lower-cases them again. ``str.lower`` looks up every character of a text
-    that is not all ASCII (most are not: curly quotes), at about 50 instructions each."""
-    return text.lower()
+    """``text.lower()``; a text short enough to be furniture through a cache, which
+    furniture detection fills: the title search lower-cases the same paragraphs again.
+    ``str.lower`` looks up every character of a text that is not all ASCII (most are not:
+    curly quotes), at about 50 instructions each. Longer texts are not kept."""
+    return _lower_line(text) if len(text) <= _FURNITURE_MAX_LENGTH else text.lower()
 
 
 def is_furniture(line: str) -> bool:
@@ -323,7 +328,7 @@ def is_furniture(line: str) -> bool:
     # Lower-casing never shortens a text, so a long line is rejected before it is lowered.
     if len(text) > _FURNITURE_MAX_LENGTH:
         return False
-    low = _lower(text)
+    low = _lower_line(text)
     if len(low) > _FURNITURE_MAX_LENGTH:
         return False
     if low.rstrip(" :.…|»›>") in FURNITURE_LINES or low in FURNITURE_LINES:
