@@ -76,13 +76,18 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
     qInstallMessageHandler(_qt_message_handler)
     sys.excepthook = _make_excepthook(headless)
     instance: SingleInstance | None = None
-    if not headless:
-        # QtNetwork only where a second start can hand over (never in the check modes).
-        from desktop.ui.instance import SingleInstance, default_name
+    server = ""
+    if not headless:  # the check modes never hand over or listen
+        from desktop.ui.instancename import default_name, server_may_exist
 
-        instance = SingleInstance(default_name(paths.user_data_dir()), app)
-        if instance.try_hand_over(forwarded_arguments(args)):
-            return EXIT_OK
+        server = default_name(paths.user_data_dir())
+        if server_may_exist(server):
+            # Another Broadsheet may be running: hand over to it before anything else.
+            from desktop.ui.instance import SingleInstance
+
+            instance = SingleInstance(server, app)
+            if instance.try_hand_over(forwarded_arguments(args)):
+                return EXIT_OK
     userdata, notices = open_userdata()
     try:
         archive = _open_archive(db_path)
@@ -111,14 +116,31 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
     if args.screenshot:
         return _finish(_screenshot(window, Path(args.screenshot)), userdata)
     window.remember_session = True
-    if instance is not None and instance.listen():
-        instance.arguments_received.connect(window.handle_arguments)
+    if instance is not None:
+        _listen(instance, window)
     window.show()
-    QTimer.singleShot(0, lambda: _after_first_paint(window, notices, restore))
+
+    def after_first_paint() -> None:
+        nonlocal instance
+        _after_first_paint(window, notices, restore)
+        if server and instance is None:
+            # No server was there at the start: listen now, QtNetwork loaded after the paint.
+            from desktop.ui.instance import SingleInstance
+
+            instance = SingleInstance(server, app)
+            _listen(instance, window)
+
+    QTimer.singleShot(0, after_first_paint)
     status = app.exec()
     if instance is not None:
         instance.close()
     return _finish(status, userdata)
+
+
+def _listen(instance: SingleInstance, window: MainWindow) -> None:
+    """Take later starts' hand-overs into ``window`` (none when another live one listens)."""
+    if instance.listen():
+        instance.arguments_received.connect(window.handle_arguments)
 
 
 def forwarded_arguments(args: argparse.Namespace) -> list[str]:

@@ -1,6 +1,8 @@
 """One Broadsheet per user and data folder: a second start hands its arguments over and exits.
 
-QtCore and QtNetwork only (no widgets): ``app.py`` calls this before it builds the window.
+QtCore and QtNetwork only (no widgets). ``app.py`` hands over with it before it builds the
+window when ``instancename.server_may_exist`` says another one may be running, and otherwise
+starts listening after the window's first paint.
 The running instance listens on a ``QLocalServer``; a new one connects with a ``QLocalSocket``,
 sends its arguments as one JSON line and waits for ``ok``. A server left behind by a crash
 (on Unix a socket file nobody listens on) is removed with ``QLocalServer.removeServer``.
@@ -18,29 +20,20 @@ Paths in the arguments are passed as given: make them absolute before handing th
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import json
-from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
+
+from desktop.ui.instancename import default_name
+
+__all__ = ["SingleInstance", "decode_arguments", "default_name", "encode_arguments"]
 
 # A running instance answers this after it has taken the arguments.
 _ACK = b"ok\n"
 # More than any command line; a peer that sends more is cut off.
 _MAX_MESSAGE = 1 << 20
 HAND_OVER_TIMEOUT_MS = 2000
-
-
-def default_name(data_dir: Path) -> str:
-    """The server name for this user and data folder (``--data-dir`` starts a separate app)."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no login name (a container without /etc/passwd entry)
-        user = "user"
-    digest = hashlib.sha256(str(data_dir.resolve()).encode("utf-8")).hexdigest()[:16]
-    return f"broadsheet-{user}-{digest}"
 
 
 def encode_arguments(args: list[str]) -> bytes:

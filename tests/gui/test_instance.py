@@ -21,6 +21,7 @@ from desktop.ui.instance import (
     default_name,
     encode_arguments,
 )
+from desktop.ui.instancename import server_may_exist
 
 ARGS = ["--open", "https://example.com/news/world/flood-hits-town", "--search", "café “quoted”"]
 
@@ -163,3 +164,22 @@ def test_default_name_depends_on_the_data_folder(tmp_path: Path) -> None:
     assert one != default_name(tmp_path / "b")
     assert one.startswith("broadsheet-")
     assert len(one) < 60  # a Unix socket path must stay under 108 bytes
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a socket file on Linux")
+def test_a_server_may_exist_exactly_while_its_socket_file_does(
+    instances: list[SingleInstance], name: str
+) -> None:
+    """What a first start reads, without QtNetwork, to leave hand-over until after its paint:
+    it must see every server Qt makes, or a second start would open a second window."""
+    assert server_may_exist(name) is False
+    running = _new(instances, name)
+    assert running.listen() is True
+    assert server_may_exist(name) is True
+    running.close()
+    assert server_may_exist(name) is False
+    # A crash leaves the file behind: "may exist", and instance.py finds nobody listening.
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    dead.bind(os.fspath(Path(QDir.tempPath()) / name))
+    dead.close()
+    assert server_may_exist(name) is True

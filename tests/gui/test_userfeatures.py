@@ -3,6 +3,7 @@ saved searches, own imports, the bundled merge, the second instance and notes in
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -732,6 +733,40 @@ def test_a_second_broadsheet_hands_over_to_the_running_one_and_exits_0(
         running.terminate()
         _out, err = running.communicate(timeout=30)
     assert "Traceback" not in err
+
+
+def test_a_first_start_loads_qtnetwork_after_its_first_paint_and_then_listens(
+    tmp_path: Path, archive_path: Path
+) -> None:
+    data = tmp_path / "data"
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "import desktop.ui.app as app_module\n"
+        "from desktop.cli import main\n"
+        "from desktop.ui.instancename import default_name, server_may_exist\n"
+        "seen = {}\n"
+        "painted = app_module._after_first_paint\n"
+        "def report():\n"
+        f"    seen['listening'] = server_may_exist(default_name(Path({str(data)!r})))\n"
+        "    QApplication.quit()\n"
+        "def after_first_paint(*args):\n"
+        "    seen['network_before'] = 'PySide6.QtNetwork' in sys.modules\n"
+        "    painted(*args)\n"
+        "    QTimer.singleShot(0, report)\n"
+        "app_module._after_first_paint = after_first_paint\n"
+        f"status = main(['--data-dir', {str(data)!r}, '--db', {str(archive_path)!r}])\n"
+        "print(json.dumps({'status': status, **seen}))\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("BROADSHEET_DATA_DIR", None)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.splitlines()[-1])
+    assert report == {"status": 0, "network_before": False, "listening": True}
 
 
 def test_bad_handed_over_arguments_leave_the_window_as_it_was(
