@@ -507,6 +507,7 @@ _MAX_SAMPLES = 500
 """Writings of one word looked at; enough to see how the body usually writes it."""
 
 
+_APOSTROPHES = ("\u2019", "'")
 _SHORT_WORD = 3
 """Slug words this long or shorter are found with a cached pattern; longer ones with find()."""
 
@@ -616,11 +617,22 @@ class _Writings:
         self._samples: dict[str, list[tuple[int, int]]] = {}
 
     def _spans(self, word: str) -> list[tuple[int, int]]:
-        """Where the text writes ``word`` as a whole word, in any case, in text order."""
+        """Where the text writes ``word`` as a whole word, in any case, in text order.
+
+        A slug word ending in "s" may be a possessive whose apostrophe the slug dropped
+        ("trumps" for "Trump’s"): those writings count too, and the most frequent wins.
+        """
         if self._unaligned is not None:
             return self._unaligned.get(word, [])
         # str.isalnum() is exactly the regex class [^\W_] of a word character.
-        return _whole_word_spans(self._low, word)
+        spans = _whole_word_spans(self._low, word)
+        if len(word) > _SHORT_WORD and word[-1] == "s":
+            stem = word[:-1]
+            possessive = [span for mark in _APOSTROPHES
+                          for span in _whole_word_spans(self._low, f"{stem}{mark}s")]
+            if possessive:
+                spans = sorted(spans + possessive)
+        return spans
 
     def _samples_of(self, word: str) -> list[tuple[int, int]]:
         """The first ``_MAX_SAMPLES`` places ``word`` is written outside a sentence start."""

@@ -681,6 +681,16 @@ def test_title_run_takes_only_whole_words_the_body_writes() -> None:
     ) == "Trump i\u0307stanbul x"
 
 
+def test_title_restores_a_possessive_whose_apostrophe_the_slug_dropped() -> None:
+    url = "https://example.com/2017/10/ben-cardin-trumps-new-syria-plan-is-illegal/"
+    body = "Senator Ben Cardin said Trump’s new Syria plan is illegal, and Trump's aides disagree."
+    assert title_of(url, body) == "Ben Cardin Trump’s new Syria plan is illegal"
+    # The most frequent writing wins: here the verb.
+    url = "https://example.com/2017/10/love-trumps-hate-rally"
+    body = "The crowd chanted love trumps hate. Signs said love trumps hate. Trump’s aides left."
+    assert title_of(url, body) == "Love trumps hate rally"
+
+
 def test_title_words_the_body_never_writes_stay_lower_case() -> None:
     assert title_of("https://example.com/a/quiet-day-ahead-123456", "Nothing here.") == (
         "Quiet day ahead"
