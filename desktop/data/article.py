@@ -326,7 +326,7 @@ def blocks_from_storage(layout: str, body_text: str, captions_text: str) -> tupl
             )))
         elif type(entry) is list and len(entry) in (4, 5) and entry[0] == "e":
             kind, title_length, by = entry[1:4]
-            duration = entry[4] if len(entry) == 5 else None
+            duration = str(entry[4]) if len(entry) == 5 else None
             blocks.append(Embed(str(kind), captions.take(title_length), by, duration))
         else:
             raise ValueError(f"unknown layout entry {entry!r}")

@@ -179,8 +179,8 @@ class _Node:
         self.section = section
         self.entry = entry
         self.children: list[_Node] = []
-        # For a section: the ids of its articles in the tree's order, fetched on first
-        # expansion and revealed REVEAL at a time (``shown`` of them are rows). Its article
+        # For a section: the ids of its articles in the tree's order, fetched the first time a
+        # view asks for its rows, of which ``shown`` are rows (``_next_batch``). Its article
         # rows have no node: their indexes point at ``rows``, and their row number is the
         # position in ``ids``.
         self.ids: array[int] | None = None
@@ -558,8 +558,8 @@ class ArticleTreeModel(QAbstractItemModel):
                 and node.error is None and parent.column() == 0)
 
     def reveal_more(self, parent: ModelIndex) -> None:
-        """Show the next REVEAL articles of section ``parent`` (its first ones, if no view has
-        asked for them yet)."""
+        """Show the next articles of section ``parent``, as many again as it shows (its first
+        REVEAL, if no view has asked for them yet)."""
         node = self._node(parent)
         if node is None or self._fetching:
             return
